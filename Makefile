@@ -1,0 +1,88 @@
+# OpenRouter Desktop. `make run` and `make test` work on a fresh Debian/Ubuntu machine: they install
+# what is missing (system packages with apt-get, npm packages, tauri-driver), then build.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_BUILD := build-essential pkg-config curl file libwebkit2gtk-4.1-dev libayatana-appindicator3-dev
+APT_TEST := xvfb xauth dbus dbus-daemon at-spi2-core gnome-keyring webkit2gtk-driver xdotool x11-utils
+APP := target/release/openrouter-desktop
+MOCK := target/release/mock-openrouter
+CARGO_BIN := $(HOME)/.cargo/bin
+export PATH := $(CARGO_BIN):$(PATH)
+
+.PHONY: run test demo deps deps-build deps-test toolchain ui app fmt lint check unit e2e bench clean
+
+## Build and launch the app.
+run: deps-build app
+	./$(APP)
+
+## Every check and test: format, lints, type check, unit tests, UI tests, contract and real-window tests.
+test: deps-build deps-test check unit e2e
+
+## The app pointed at the built-in mock OpenRouter server: try it with no account (any key starting sk-or-v1- works).
+demo: deps-build app
+	cargo build --release -p acceptance --bin mock-openrouter
+	@set -euo pipefail; \
+	coproc MOCKP { exec ./$(MOCK); }; \
+	read -r line <&"$${MOCKP[0]}"; url="$${line#MOCK_URL=}"; \
+	echo "Mock OpenRouter at $$url (try the key sk-or-v1-demo)"; \
+	OPENROUTER_BASE_URL="$$url" ./$(APP) --data-dir "$$(mktemp -d)"; \
+	kill $$MOCKP_PID 2>/dev/null || true
+
+toolchain:
+	@command -v cargo >/dev/null || { echo "Rust is missing: install it with https://rustup.rs (curl --proto '=https' -sSf https://sh.rustup.rs | sh), then run make again."; exit 1; }
+	@command -v npm >/dev/null || { echo "Installing Node.js and npm"; $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' || { echo "Node.js 20.19 or newer is needed (found $$(node --version)): see https://nodejs.org"; exit 1; }
+
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:" $$missing; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+endef
+
+deps-build: toolchain
+	$(call apt_install,$(APT_BUILD))
+	@[ -d ui/node_modules ] || npm ci --prefix ui --no-audit --no-fund
+
+deps-test: deps-build
+	$(call apt_install,$(APT_TEST))
+	@command -v tauri-driver >/dev/null || cargo install tauri-driver --locked
+	@[ -d tests/contract/node_modules ] || npm ci --prefix tests/contract --no-audit --no-fund
+
+deps: deps-build deps-test
+
+ui:
+	npm run --prefix ui build
+
+app: ui
+	cargo build --release -p openrouter-desktop
+
+fmt:
+	cargo fmt --all
+
+## Static checks: formatting, clippy with warnings as errors, the UI's type check.
+check:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	npm run --prefix ui typecheck
+
+## Rust unit and contract tests (mock server, official SDK) and the UI's vitest suite.
+unit: ui
+	cargo test --workspace
+	npm test --prefix ui
+
+## The real window: the release app under Xvfb, driven through tauri-driver and WebKitWebDriver.
+e2e: app
+	cargo build --release -p acceptance --bin mock-openrouter
+	cargo test --release -p acceptance --test e2e --no-run
+	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
+
+bench:
+	@echo "No benchmarks yet: see BENCHMARKS.md"
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules tests/contract/node_modules

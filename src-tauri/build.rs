@@ -1,0 +1,25 @@
+fn main() {
+    // A new file in the built UI must trigger a rebuild, since it is embedded in the binary.
+    println!("cargo:rerun-if-changed=../ui/dist");
+    // App commands are declared so each window's capability grants only the commands it uses.
+    let commands = &[
+        "app_status",
+        "save_api_key",
+        "forget_api_key",
+        "list_models",
+        "list_conversations",
+        "get_conversation",
+        "delete_conversation",
+        "send_message",
+        "retry_reply",
+        "stop_reply",
+        "get_settings",
+        "update_settings",
+        "open_external",
+    ];
+    let attributes =
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {e:#}");
+    }
+}

@@ -1,0 +1,178 @@
+//! Tauri commands: thin wrappers that check input, call the domain code and map errors (IPC.md).
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
+use tauri_plugin_opener::OpenerExt;
+
+use super::state::AppState;
+use crate::catalog::ModelSummary;
+use crate::chat::{EventSink, StreamEvent, TurnStarted};
+use crate::history::{ConversationSummary, Message};
+use crate::openrouter::ErrorKind;
+use crate::secrets::{clean_key, KeyStorage, SecretError};
+use crate::settings::Settings;
+use crate::user_error::UserError;
+
+type CmdResult<T> = Result<T, UserError>;
+
+impl EventSink for Channel<StreamEvent> {
+    fn send(&self, event: StreamEvent) {
+        // The page may have gone (window closed); the reply is still saved.
+        if let Err(e) = Channel::send(self, event) {
+            log::debug!("stream event not delivered: {e}");
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct AppStatus {
+    has_key: bool,
+    key_storage: KeyStorage,
+    keyring_problem: Option<String>,
+    history_problem: Option<String>,
+    version: &'static str,
+}
+
+#[tauri::command]
+pub async fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
+    let keyring_problem = state.keyring_problem().await;
+    Ok(AppStatus {
+        has_key: state.vault.current().is_some(),
+        key_storage: state.vault.storage(),
+        keyring_problem,
+        history_problem: state.history_problem.lock().ok().and_then(|p| p.clone()),
+        version: env!("CARGO_PKG_VERSION"),
+    })
+}
+
+#[derive(Serialize)]
+pub struct KeyInfo {
+    label: String,
+    limit: Option<f64>,
+    limit_remaining: Option<f64>,
+    usage: f64,
+    is_free_tier: bool,
+    stored_in: KeyStorage,
+}
+
+#[tauri::command]
+pub async fn save_api_key(key: String, session_only: bool, state: State<'_, AppState>) -> CmdResult<KeyInfo> {
+    let key = clean_key(&key).ok_or_else(|| {
+        UserError::invalid_input("That does not look like an API key. Copy the whole key from openrouter.ai/keys.")
+    })?;
+    let data = state.client.key_info(&key).await?;
+    let stored_in = state.vault.save(key, session_only).await.map_err(keyring_error)?;
+    Ok(KeyInfo {
+        label: data.label,
+        limit: data.limit,
+        limit_remaining: data.limit_remaining,
+        usage: data.usage,
+        is_free_tier: data.is_free_tier,
+        stored_in,
+    })
+}
+
+fn keyring_error(err: SecretError) -> UserError {
+    let mut user = UserError::new(ErrorKind::KeyringUnavailable, err.to_string());
+    if matches!(err, SecretError::Failed(_)) {
+        user.message = format!("The key could not be saved in the system keyring ({err}). You can use it for this session only.");
+    }
+    user
+}
+
+#[tauri::command]
+pub async fn forget_api_key(state: State<'_, AppState>) -> CmdResult<()> {
+    state.vault.forget().await.map_err(keyring_error)
+}
+
+#[tauri::command]
+pub async fn list_models(state: State<'_, AppState>) -> CmdResult<Vec<ModelSummary>> {
+    Ok(state.catalog.models(&state.client).await?)
+}
+
+#[tauri::command]
+pub async fn list_conversations(state: State<'_, AppState>) -> CmdResult<Vec<ConversationSummary>> {
+    state.chat.db(|h| h.list_conversations()).await
+}
+
+#[derive(Serialize)]
+pub struct ConversationDetail {
+    conversation: ConversationSummary,
+    messages: Vec<Message>,
+}
+
+#[tauri::command]
+pub async fn get_conversation(id: i64, state: State<'_, AppState>) -> CmdResult<ConversationDetail> {
+    let (conversation, messages) = state
+        .chat
+        .db(move |h| Ok((h.get_conversation(id)?, h.messages(id)?)))
+        .await?;
+    let conversation = conversation.ok_or_else(|| UserError::invalid_input("That conversation no longer exists."))?;
+    Ok(ConversationDetail { conversation, messages })
+}
+
+#[tauri::command]
+pub async fn delete_conversation(id: i64, state: State<'_, AppState>) -> CmdResult<()> {
+    state.chat.db(move |h| h.delete_conversation(id)).await
+}
+
+#[tauri::command]
+pub async fn send_message(
+    conversation_id: Option<i64>,
+    text: String,
+    model: String,
+    on_event: Channel<StreamEvent>,
+    state: State<'_, AppState>,
+) -> CmdResult<TurnStarted> {
+    state.keyring_problem().await;
+    let sink: Arc<dyn EventSink> = Arc::new(on_event);
+    state.chat.send_message(conversation_id, text, model, sink).await
+}
+
+#[tauri::command]
+pub async fn retry_reply(
+    assistant_message_id: i64,
+    on_event: Channel<StreamEvent>,
+    state: State<'_, AppState>,
+) -> CmdResult<TurnStarted> {
+    state.keyring_problem().await;
+    let sink: Arc<dyn EventSink> = Arc::new(on_event);
+    state.chat.retry_reply(assistant_message_id, sink).await
+}
+
+#[tauri::command]
+pub fn stop_reply(assistant_message_id: i64, state: State<'_, AppState>) {
+    state.chat.stop(assistant_message_id);
+}
+
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    Settings::load(&state.settings)
+}
+
+#[tauri::command]
+pub fn update_settings(settings: Settings, state: State<'_, AppState>) -> CmdResult<Settings> {
+    settings
+        .save(&state.settings)
+        .map_err(|e| UserError::invalid_input(e.to_string()))?;
+    Ok(Settings::load(&state.settings))
+}
+
+/// Opens a link in the system browser. Only web and mail links: a link from a model's reply must not
+/// be able to open a local file or another program's URL scheme.
+#[tauri::command]
+pub fn open_external(url: String, app: AppHandle) -> CmdResult<()> {
+    let parsed = url::Url::parse(&url).map_err(|_| UserError::invalid_input("That link is not a valid address."))?;
+    let allowed = matches!(parsed.scheme(), "https" | "http" | "mailto")
+        && parsed.username().is_empty()
+        && parsed.password().is_none();
+    if !allowed {
+        return Err(UserError::invalid_input("Only web and e-mail links can be opened."));
+    }
+    app.opener()
+        .open_url(parsed.as_str(), None::<&str>)
+        .map_err(|e| UserError::new(ErrorKind::Unknown, format!("The link could not be opened ({e}).")))
+}

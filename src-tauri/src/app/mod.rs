@@ -1,0 +1,96 @@
+//! The Tauri shell: windows, commands and start-up. No logic of its own.
+
+mod commands;
+mod state;
+mod windows;
+
+use std::sync::Arc;
+
+use tauri::Manager;
+use tauri_plugin_store::StoreExt;
+
+use crate::chat::Chat;
+use crate::history::HistoryStore;
+use crate::openrouter::{Client, ClientConfig};
+use crate::secrets::{KeyVault, KeyringStore};
+use state::{AppState, StoreBackend};
+
+const DATABASE_FILE: &str = "history.sqlite3";
+const SETTINGS_FILE: &str = "settings.json";
+
+pub fn run() {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            setup(app)?;
+            windows::create_main(app.handle())?;
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_status,
+            commands::save_api_key,
+            commands::forget_api_key,
+            commands::list_models,
+            commands::list_conversations,
+            commands::get_conversation,
+            commands::delete_conversation,
+            commands::send_message,
+            commands::retry_reply,
+            commands::stop_reply,
+            commands::get_settings,
+            commands::update_settings,
+            commands::open_external,
+        ])
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|handle, event| {
+            if let tauri::RunEvent::Exit = event {
+                // Replies still streaming are saved as stopped rather than cut mid-write.
+                handle.state::<AppState>().chat.stop_all();
+            }
+        }),
+        Err(e) => {
+            eprintln!("OpenRouter Desktop could not start: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+/// `--data-dir PATH` keeps history and settings in PATH instead of the OS's app data directory
+/// (a portable install, or a throwaway directory for tests and demos).
+fn data_dir_arg() -> Option<std::path::PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next().map(Into::into);
+        }
+    }
+    None
+}
+
+fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let data_dir = match data_dir_arg() {
+        Some(dir) => dir,
+        None => app.path().app_data_dir()?,
+    };
+    std::fs::create_dir_all(&data_dir)?;
+    let client = Client::new(ClientConfig::from_env())?;
+    let (history, history_problem) = match HistoryStore::open(&data_dir.join(DATABASE_FILE)) {
+        Ok(store) => (store, None),
+        Err(e) => {
+            // The file is left as it is; this run keeps its history in memory only.
+            log::error!("history database could not be opened: {e}");
+            (HistoryStore::open_in_memory()?, Some(e.to_string()))
+        }
+    };
+    let vault = Arc::new(KeyVault::new(Arc::new(KeyringStore)));
+    let chat = Chat::new(client.clone(), history, vault.clone());
+    let settings = StoreBackend(app.store(data_dir.join(SETTINGS_FILE))?);
+    let state = AppState::new(client, chat, vault, settings);
+    if let Ok(mut problem) = state.history_problem.lock() {
+        *problem = history_problem;
+    }
+    app.manage(state);
+    Ok(())
+}

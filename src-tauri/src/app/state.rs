@@ -1,0 +1,66 @@
+//! What the commands share: built once at start-up.
+
+use std::sync::{Arc, Mutex};
+
+use tauri::Wry;
+use tauri_plugin_store::Store;
+use tokio::sync::OnceCell;
+
+use crate::catalog::Catalog;
+use crate::chat::Chat;
+use crate::openrouter::Client;
+use crate::secrets::KeyVault;
+use crate::settings::SettingsBackend;
+
+pub struct AppState {
+    pub client: Client,
+    pub chat: Arc<Chat>,
+    pub vault: Arc<KeyVault>,
+    pub catalog: Catalog,
+    pub settings: StoreBackend,
+    /// Set once the keyring has been read; holds the keyring's problem in plain words, if any.
+    key_loaded: OnceCell<Option<String>>,
+    /// Why the history database could not be opened, if it could not.
+    pub history_problem: Mutex<Option<String>>,
+}
+
+impl AppState {
+    pub fn new(client: Client, chat: Arc<Chat>, vault: Arc<KeyVault>, settings: StoreBackend) -> Self {
+        Self {
+            client,
+            chat,
+            vault,
+            catalog: Catalog::default(),
+            settings,
+            key_loaded: OnceCell::new(),
+            history_problem: Mutex::new(None),
+        }
+    }
+
+    /// Reads the key from the keyring on first use (not at start-up: the window should not wait for
+    /// a slow or locked keyring). Returns the keyring's problem, if any.
+    pub async fn keyring_problem(&self) -> Option<String> {
+        self.key_loaded
+            .get_or_init(|| async {
+                match self.vault.load().await {
+                    Ok(_) => None,
+                    Err(e) => Some(e.to_string()),
+                }
+            })
+            .await
+            .clone()
+    }
+}
+
+/// Settings in tauri-plugin-store's JSON file.
+pub struct StoreBackend(pub Arc<Store<Wry>>);
+
+impl SettingsBackend for StoreBackend {
+    fn get(&self, key: &str) -> Option<serde_json::Value> {
+        self.0.get(key)
+    }
+    fn set(&self, key: &str, value: serde_json::Value) -> Result<(), String> {
+        self.0.set(key, value);
+        self.0.save().map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,506 @@
+//! One turn of conversation: the one place that ties the API client, the history and the key together.
+//!
+//! The user's message and an empty assistant message (status `streaming`) are saved before anything
+//! goes on the network. The reply streams to the page at once (coalesced to ~30 ms) and into the
+//! database in batches (~200 ms), so a crash loses at most the last batch and the message stays,
+//! later marked `interrupted`. Stop cancels a token: the HTTP body is dropped, which closes the
+//! connection, and the partial reply is kept as `stopped`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use crate::history::{
+    HistoryError, HistoryStore, Message, MessageEnd, MessageStatus, Role, UsageRecord,
+};
+use crate::openrouter::{ApiError, ChatEvent, ChatMessage, ChatRequest, Client, ErrorKind, Usage};
+use crate::secrets::KeyVault;
+use crate::settings::valid_model_id;
+use crate::user_error::UserError;
+
+const UI_FLUSH: Duration = Duration::from_millis(30);
+const DB_FLUSH: Duration = Duration::from_millis(200);
+/// A message longer than this is almost certainly a paste gone wrong, and would fail upstream anyway.
+const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+const TITLE_CHARS: usize = 60;
+
+/// What the page receives while a reply streams, in order; always ends with one `Done`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StreamEvent {
+    Meta {
+        model: Option<String>,
+        provider: Option<String>,
+    },
+    Delta {
+        content: String,
+        reasoning: String,
+    },
+    Usage {
+        usage: UsageView,
+    },
+    Done {
+        status: MessageStatus,
+        finish_reason: Option<String>,
+        error: Option<UserError>,
+    },
+}
+
+/// `Usage` as the page sees it (IPC.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsageView {
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub reasoning_tokens: Option<u64>,
+    pub cached_tokens: Option<u64>,
+    pub cost_usd: Option<f64>,
+}
+
+impl From<&Usage> for UsageView {
+    fn from(u: &Usage) -> Self {
+        Self {
+            prompt_tokens: u.prompt_tokens,
+            completion_tokens: u.completion_tokens,
+            reasoning_tokens: u.reasoning_tokens(),
+            cached_tokens: u.cached_tokens(),
+            cost_usd: u.cost,
+        }
+    }
+}
+
+/// Where stream events go: a Tauri channel in the app, a vector in tests.
+pub trait EventSink: Send + Sync + 'static {
+    fn send(&self, event: StreamEvent);
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TurnStarted {
+    pub conversation_id: i64,
+    pub user_message_id: i64,
+    pub assistant_message_id: i64,
+}
+
+pub struct Chat {
+    client: Client,
+    history: HistoryStore,
+    vault: Arc<KeyVault>,
+    active: Mutex<HashMap<i64, CancellationToken>>,
+}
+
+impl From<HistoryError> for UserError {
+    fn from(err: HistoryError) -> Self {
+        match err {
+            HistoryError::NotFound(_) => UserError::invalid_input("That conversation or message no longer exists."),
+            other => UserError::new(
+                ErrorKind::Storage,
+                format!("Your chat history could not be saved or read ({other})."),
+            ),
+        }
+    }
+}
+
+impl Chat {
+    pub fn new(client: Client, history: HistoryStore, vault: Arc<KeyVault>) -> Arc<Self> {
+        Arc::new(Self {
+            client,
+            history,
+            vault,
+            active: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn history(&self) -> &HistoryStore {
+        &self.history
+    }
+
+    /// Runs a history call on a blocking thread: SQLite never blocks the async runtime.
+    pub async fn db<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&HistoryStore) -> Result<R, HistoryError> + Send + 'static,
+    ) -> Result<R, UserError> {
+        let store = self.history.clone();
+        match tokio::task::spawn_blocking(move || f(&store)).await {
+            Ok(result) => result.map_err(UserError::from),
+            Err(e) => Err(UserError::new(ErrorKind::Storage, format!("The history task failed ({e}).")))
+        }
+    }
+
+    /// Saves the user's message, starts the reply and returns at once; the reply streams to `sink`.
+    pub async fn send_message(
+        self: &Arc<Self>,
+        conversation_id: Option<i64>,
+        text: String,
+        model: String,
+        sink: Arc<dyn EventSink>,
+    ) -> Result<TurnStarted, UserError> {
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            return Err(UserError::invalid_input("Type a message first."));
+        }
+        if text.len() > MAX_MESSAGE_BYTES {
+            return Err(UserError::invalid_input("This message is too long to send (over 1 MB)."));
+        }
+        if !valid_model_id(&model) {
+            return Err(UserError::invalid_input("Choose a model first."));
+        }
+        let key = self.vault.current().ok_or_else(UserError::no_key)?;
+        let title = title_from(&text);
+        let model_for_db = model.clone();
+        let (conversation_id, user, assistant) = self
+            .db(move |h| {
+                let conversation_id = match conversation_id {
+                    Some(id) => {
+                        h.set_conversation_model(id, &model_for_db)?;
+                        id
+                    }
+                    None => h.create_conversation(&title, &model_for_db)?.id,
+                };
+                let user = h.add_user_message(conversation_id, &text)?;
+                let assistant = h.start_assistant_message(conversation_id, &model_for_db)?;
+                Ok((conversation_id, user, assistant))
+            })
+            .await?;
+        self.start_reply(key, conversation_id, assistant.id, model, sink).await?;
+        Ok(TurnStarted {
+            conversation_id,
+            user_message_id: user.id,
+            assistant_message_id: assistant.id,
+        })
+    }
+
+    /// Replaces an assistant reply with a new one for the same question.
+    pub async fn retry_reply(
+        self: &Arc<Self>,
+        assistant_message_id: i64,
+        sink: Arc<dyn EventSink>,
+    ) -> Result<TurnStarted, UserError> {
+        let key = self.vault.current().ok_or_else(UserError::no_key)?;
+        if self.is_active(assistant_message_id) {
+            return Err(UserError::invalid_input("This reply is still arriving; stop it first."));
+        }
+        let (conversation_id, user_id, assistant, model) = self
+            .db(move |h| {
+                let old = h
+                    .get_message(assistant_message_id)?
+                    .filter(|m| m.role == Role::Assistant)
+                    .ok_or(HistoryError::NotFound("message"))?;
+                let conversation = h
+                    .get_conversation(old.conversation_id)?
+                    .ok_or(HistoryError::NotFound("conversation"))?;
+                let user_id = h
+                    .messages(old.conversation_id)?
+                    .iter()
+                    .take_while(|m| m.id != old.id)
+                    .filter(|m| m.role == Role::User)
+                    .map(|m| m.id)
+                    .last()
+                    .ok_or(HistoryError::NotFound("message"))?;
+                h.delete_message(old.id)?;
+                let assistant = h.start_assistant_message(conversation.id, &conversation.model)?;
+                Ok((conversation.id, user_id, assistant, conversation.model))
+            })
+            .await?;
+        self.start_reply(key, conversation_id, assistant.id, model, sink).await?;
+        Ok(TurnStarted {
+            conversation_id,
+            user_message_id: user_id,
+            assistant_message_id: assistant.id,
+        })
+    }
+
+    /// Stops a streaming reply. Returns false when it was not streaming (already finished).
+    pub fn stop(&self, assistant_message_id: i64) -> bool {
+        let token = self
+            .active
+            .lock()
+            .ok()
+            .and_then(|mut a| a.remove(&assistant_message_id));
+        token.map(|t| t.cancel()).is_some()
+    }
+
+    /// Cancels every reply (app exit): each is saved as stopped.
+    pub fn stop_all(&self) {
+        if let Ok(mut active) = self.active.lock() {
+            for (_, token) in active.drain() {
+                token.cancel();
+            }
+        }
+    }
+
+    fn is_active(&self, id: i64) -> bool {
+        self.active.lock().map(|a| a.contains_key(&id)).unwrap_or(false)
+    }
+
+    async fn start_reply(
+        self: &Arc<Self>,
+        key: String,
+        conversation_id: i64,
+        assistant_id: i64,
+        model: String,
+        sink: Arc<dyn EventSink>,
+    ) -> Result<(), UserError> {
+        let messages = self.db(move |h| h.messages(conversation_id)).await?;
+        let request = ChatRequest::streaming(model, request_messages(&messages, assistant_id));
+        let token = CancellationToken::new();
+        if let Ok(mut active) = self.active.lock() {
+            active.insert(assistant_id, token.clone());
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            let mut reply = Reply::new(assistant_id, sink);
+            this.stream_reply(&key, &request, &token, &mut reply).await;
+            if let Ok(mut active) = this.active.lock() {
+                active.remove(&assistant_id);
+            }
+            this.finish(reply).await;
+        });
+        Ok(())
+    }
+
+    async fn stream_reply(&self, key: &str, request: &ChatRequest, token: &CancellationToken, reply: &mut Reply) {
+        let started = tokio::select! {
+            _ = token.cancelled() => return reply.stopped(),
+            started = self.client.stream_chat(key, request) => started,
+        };
+        let mut events = match started {
+            Ok(events) => Box::pin(events),
+            Err(err) => return reply.failed(&err),
+        };
+        let mut ui_tick = tokio::time::interval(UI_FLUSH);
+        let mut db_tick = tokio::time::interval(DB_FLUSH);
+        loop {
+            tokio::select! {
+                _ = token.cancelled() => return reply.stopped(),
+                _ = ui_tick.tick() => reply.flush_ui(),
+                _ = db_tick.tick() => self.flush_db(reply).await,
+                event = events.next() => match event {
+                    Some(Ok(event)) => reply.apply(event),
+                    Some(Err(err)) => return reply.failed(&err),
+                    None => return,
+                },
+            }
+        }
+    }
+
+    async fn flush_db(&self, reply: &mut Reply) {
+        let (content, reasoning) = reply.take_unsaved();
+        if content.is_empty() && reasoning.is_empty() {
+            return;
+        }
+        let id = reply.id;
+        if let Err(e) = self.db(move |h| h.append_to_message(id, &content, &reasoning)).await {
+            log::error!("could not save part of a reply: {e}");
+        }
+    }
+
+    async fn finish(&self, mut reply: Reply) {
+        reply.flush_ui();
+        self.flush_db(&mut reply).await;
+        let end = reply.end();
+        let id = reply.id;
+        let saved = self.db(move |h| h.finish_assistant_message(id, end)).await;
+        let error = match saved {
+            Err(e) => Some(e),
+            Ok(()) => reply.error.clone(),
+        };
+        reply.sink.send(StreamEvent::Done {
+            status: reply.status,
+            finish_reason: reply.finish_reason.clone(),
+            error,
+        });
+    }
+}
+
+/// The conversation as sent upstream: every user message, and every assistant reply that has text.
+/// Failed or empty replies are left out: they carry nothing the model said.
+fn request_messages(messages: &[Message], current_reply: i64) -> Vec<ChatMessage> {
+    messages
+        .iter()
+        .filter(|m| m.id != current_reply)
+        .filter(|m| m.role != Role::Assistant || !m.content.is_empty())
+        .map(|m| ChatMessage::new(m.role.as_str(), m.content.clone()))
+        .collect()
+}
+
+fn title_from(text: &str) -> String {
+    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("New chat").trim();
+    let mut title: String = line.chars().take(TITLE_CHARS).collect();
+    if line.chars().count() > TITLE_CHARS {
+        title.push('…');
+    }
+    title
+}
+
+/// The state of one reply while it streams.
+struct Reply {
+    id: i64,
+    sink: Arc<dyn EventSink>,
+    ui_content: String,
+    ui_reasoning: String,
+    db_content: String,
+    db_reasoning: String,
+    has_text: bool,
+    status: MessageStatus,
+    finish_reason: Option<String>,
+    native_finish_reason: Option<String>,
+    model: Option<String>,
+    provider: Option<String>,
+    generation_id: Option<String>,
+    usage: Option<Usage>,
+    error: Option<UserError>,
+}
+
+impl Reply {
+    fn new(id: i64, sink: Arc<dyn EventSink>) -> Self {
+        Self {
+            id,
+            sink,
+            ui_content: String::new(),
+            ui_reasoning: String::new(),
+            db_content: String::new(),
+            db_reasoning: String::new(),
+            has_text: false,
+            // Until `[DONE]` arrives, a reply that ends is one that broke.
+            status: MessageStatus::Interrupted,
+            finish_reason: None,
+            native_finish_reason: None,
+            model: None,
+            provider: None,
+            generation_id: None,
+            usage: None,
+            error: None,
+        }
+    }
+
+    fn apply(&mut self, event: ChatEvent) {
+        match event {
+            ChatEvent::Meta {
+                generation_id,
+                model,
+                provider,
+            } => {
+                self.generation_id = generation_id;
+                self.model = model.clone();
+                self.provider = provider.clone();
+                self.sink.send(StreamEvent::Meta { model, provider });
+            }
+            ChatEvent::Delta { content, reasoning } => {
+                self.has_text |= !content.is_empty() || !reasoning.is_empty();
+                self.ui_content.push_str(&content);
+                self.ui_reasoning.push_str(&reasoning);
+                self.db_content.push_str(&content);
+                self.db_reasoning.push_str(&reasoning);
+            }
+            ChatEvent::Usage(usage) => {
+                self.flush_ui();
+                self.sink.send(StreamEvent::Usage {
+                    usage: UsageView::from(&usage),
+                });
+                self.usage = Some(usage);
+            }
+            // The app does not offer tools yet; a tool call from a model is not shown.
+            ChatEvent::ToolCall { .. } => {}
+            ChatEvent::Finished {
+                finish_reason,
+                native_finish_reason,
+            } => {
+                self.status = MessageStatus::Complete;
+                self.finish_reason = finish_reason;
+                self.native_finish_reason = native_finish_reason;
+            }
+        }
+    }
+
+    fn flush_ui(&mut self) {
+        if self.ui_content.is_empty() && self.ui_reasoning.is_empty() {
+            return;
+        }
+        self.sink.send(StreamEvent::Delta {
+            content: std::mem::take(&mut self.ui_content),
+            reasoning: std::mem::take(&mut self.ui_reasoning),
+        });
+    }
+
+    fn take_unsaved(&mut self) -> (String, String) {
+        (
+            std::mem::take(&mut self.db_content),
+            std::mem::take(&mut self.db_reasoning),
+        )
+    }
+
+    fn stopped(&mut self) {
+        self.status = MessageStatus::Stopped;
+    }
+
+    fn failed(&mut self, err: &ApiError) {
+        self.status = if self.has_text {
+            MessageStatus::Interrupted
+        } else {
+            MessageStatus::Error
+        };
+        self.error = Some(UserError::from(err));
+    }
+
+    fn end(&self) -> MessageEnd {
+        MessageEnd {
+            status: self.status,
+            finish_reason: self.finish_reason.clone(),
+            native_finish_reason: self.native_finish_reason.clone(),
+            model: self.model.clone(),
+            provider: self.provider.clone(),
+            generation_id: self.generation_id.clone(),
+            usage: self.usage.as_ref().map(usage_record),
+            error_json: self
+                .error
+                .as_ref()
+                .and_then(|e| serde_json::to_string(e).ok()),
+        }
+    }
+}
+
+fn usage_record(u: &Usage) -> UsageRecord {
+    UsageRecord {
+        prompt_tokens: u.prompt_tokens as i64,
+        completion_tokens: u.completion_tokens as i64,
+        reasoning_tokens: u.reasoning_tokens().map(|t| t as i64),
+        cached_tokens: u.cached_tokens().map(|t| t as i64),
+        cost_nanos: u.cost.map(crate::history::usd_to_nanos),
+        raw_json: serde_json::to_string(u).ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_the_first_line_shortened() {
+        assert_eq!(title_from("\n  Hello there \nsecond"), "Hello there");
+        let long = "word ".repeat(30);
+        let title = title_from(&long);
+        assert!(title.ends_with('…'));
+        assert_eq!(title.chars().count(), TITLE_CHARS + 1);
+    }
+
+    #[test]
+    fn events_serialize_in_the_ipc_shape() {
+        let json = serde_json::to_value(StreamEvent::Delta {
+            content: "a".into(),
+            reasoning: String::new(),
+        })
+        .expect("json");
+        assert_eq!(json, serde_json::json!({"type": "delta", "content": "a", "reasoning": ""}));
+        let done = serde_json::to_value(StreamEvent::Done {
+            status: MessageStatus::Stopped,
+            finish_reason: None,
+            error: None,
+        })
+        .expect("json");
+        assert_eq!(done["type"], "done");
+        assert_eq!(done["status"], "stopped");
+    }
+}

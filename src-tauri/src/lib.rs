@@ -1,0 +1,15 @@
+//! OpenRouter Desktop. Everything here but `app` is plain Rust without `tauri`, tested with `cargo test`.
+
+mod app;
+pub mod catalog;
+pub mod chat;
+pub mod history;
+pub mod openrouter;
+pub mod secrets;
+pub mod settings;
+pub mod user_error;
+
+/// Builds and runs the desktop app.
+pub fn run() {
+    app::run();
+}

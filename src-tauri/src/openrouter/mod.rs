@@ -1,0 +1,15 @@
+//! The OpenRouter API client: requests, the SSE stream, errors, models and the key. No `tauri` here.
+
+mod client;
+mod error;
+mod pricing;
+mod stream;
+mod types;
+
+pub use client::{Client, ClientConfig, BASE_URL_ENV, DEFAULT_BASE_URL};
+pub use error::{kind_for_status, ApiError, ErrorKind};
+pub use pricing::per_million;
+pub use stream::{chat_events, ChatEvent, ChunkDecoder, MAX_EVENT_BYTES};
+pub use types::{
+    ChatMessage, ChatRequest, ErrorCode, ErrorObject, KeyData, ModelInfo, ModelPricing, Usage,
+};

@@ -1,0 +1,260 @@
+//! Wire types for the parts of the OpenRouter API the app uses.
+//!
+//! Every field the API may omit is optional and unknown fields are ignored, because the API adds fields
+//! often and has changed shapes over time (see OPENROUTER_API.md: both 2025 and 2026 shapes must parse).
+
+use serde::{Deserialize, Serialize};
+
+/// One message of a chat request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChatMessage {
+    pub role: String,
+    pub content: String,
+}
+
+impl ChatMessage {
+    pub fn new(role: &str, content: impl Into<String>) -> Self {
+        Self {
+            role: role.to_owned(),
+            content: content.into(),
+        }
+    }
+}
+
+/// `usage: {include: true}`: deprecated upstream (usage is always sent now) but harmless, and older
+/// deployments needed it to report `cost`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsageOption {
+    pub include: bool,
+}
+
+/// The body of `POST /chat/completions`. Only what the user set is sent: OpenRouter forwards absent
+/// sampling parameters as absent rather than substituting defaults.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChatRequest {
+    pub model: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<String>,
+    pub messages: Vec<ChatMessage>,
+    pub stream: bool,
+    pub usage: UsageOption,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+}
+
+impl ChatRequest {
+    /// A streamed request for `model` with the given conversation.
+    pub fn streaming(model: impl Into<String>, messages: Vec<ChatMessage>) -> Self {
+        Self {
+            model: model.into(),
+            models: Vec::new(),
+            messages,
+            stream: true,
+            usage: UsageOption { include: true },
+            max_tokens: None,
+            temperature: None,
+        }
+    }
+}
+
+/// `usage` as reported in the last chunk of a stream or in a non-streamed result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Usage {
+    #[serde(default)]
+    pub prompt_tokens: u64,
+    #[serde(default)]
+    pub completion_tokens: u64,
+    #[serde(default)]
+    pub total_tokens: u64,
+    #[serde(default)]
+    pub cost: Option<f64>,
+    #[serde(default)]
+    pub is_byok: Option<bool>,
+    #[serde(default)]
+    pub prompt_tokens_details: Option<PromptTokensDetails>,
+    #[serde(default)]
+    pub completion_tokens_details: Option<CompletionTokensDetails>,
+    /// Everything else the API sent (cost_details, server tool counts…), kept for full-fidelity history.
+    #[serde(flatten, default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PromptTokensDetails {
+    #[serde(default)]
+    pub cached_tokens: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CompletionTokensDetails {
+    #[serde(default)]
+    pub reasoning_tokens: Option<u64>,
+}
+
+impl Usage {
+    pub fn cached_tokens(&self) -> Option<u64> {
+        self.prompt_tokens_details.as_ref()?.cached_tokens
+    }
+    pub fn reasoning_tokens(&self) -> Option<u64> {
+        self.completion_tokens_details.as_ref()?.reasoning_tokens
+    }
+}
+
+/// An error code is documented as a number but also seen as a string (`"server_error"`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ErrorCode {
+    Number(i64),
+    Text(String),
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ErrorCode::Number(n) => write!(f, "{n}"),
+            ErrorCode::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The `error` object of an error body or of a mid-stream error chunk.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct ErrorObject {
+    #[serde(default)]
+    pub code: Option<ErrorCode>,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub metadata: Option<serde_json::Value>,
+}
+
+impl ErrorObject {
+    /// `metadata.error_type` (e.g. `rate_limit_exceeded`) when the API gives one.
+    pub fn error_type(&self) -> Option<&str> {
+        self.metadata.as_ref()?.get("error_type")?.as_str()
+    }
+    /// `metadata.raw`: the upstream provider's own words, e.g. for a rate-limited free model.
+    pub fn raw(&self) -> Option<&str> {
+        self.metadata.as_ref()?.get("raw")?.as_str()
+    }
+}
+
+/// `{"error": {...}}` as returned with a non-2xx status.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorObject,
+}
+
+/// One `data:` chunk of a streamed chat completion.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StreamChunk {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub model: Option<String>,
+    #[serde(default)]
+    pub provider: Option<String>,
+    #[serde(default)]
+    pub choices: Vec<StreamChoice>,
+    #[serde(default)]
+    pub usage: Option<Usage>,
+    #[serde(default)]
+    pub error: Option<ErrorObject>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StreamChoice {
+    #[serde(default)]
+    pub delta: Option<Delta>,
+    #[serde(default)]
+    pub finish_reason: Option<String>,
+    #[serde(default)]
+    pub native_finish_reason: Option<String>,
+    #[serde(default)]
+    pub error: Option<ErrorObject>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Delta {
+    #[serde(default)]
+    pub content: Option<String>,
+    /// Readable reasoning text; `reasoning_content` is an alias some providers use.
+    #[serde(default, alias = "reasoning_content")]
+    pub reasoning: Option<String>,
+    #[serde(default)]
+    pub tool_calls: Option<Vec<ToolCallDelta>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ToolCallDelta {
+    #[serde(default)]
+    pub index: Option<u32>,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub function: Option<FunctionDelta>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct FunctionDelta {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub arguments: Option<String>,
+}
+
+/// `GET /key` → `data`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+pub struct KeyData {
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub limit: Option<f64>,
+    #[serde(default)]
+    pub limit_remaining: Option<f64>,
+    #[serde(default)]
+    pub limit_reset: Option<String>,
+    #[serde(default)]
+    pub usage: f64,
+    #[serde(default)]
+    pub usage_daily: Option<f64>,
+    #[serde(default)]
+    pub usage_weekly: Option<f64>,
+    #[serde(default)]
+    pub usage_monthly: Option<f64>,
+    #[serde(default)]
+    pub is_free_tier: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DataEnvelope<T> {
+    pub data: T,
+}
+
+/// A model from `GET /models`, reduced to what the app shows now.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+pub struct ModelInfo {
+    pub id: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub context_length: Option<u64>,
+    #[serde(default)]
+    pub pricing: Option<ModelPricing>,
+    #[serde(default)]
+    pub supported_parameters: Option<Vec<String>>,
+}
+
+/// Prices are USD **per token**, as decimal strings; zero-valued keys are omitted in 2026 lists and
+/// router models use `"-1"` for "varies".
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+pub struct ModelPricing {
+    #[serde(default)]
+    pub prompt: Option<String>,
+    #[serde(default)]
+    pub completion: Option<String>,
+}

@@ -1,0 +1,129 @@
+//! Typed settings. Stored by tauri-plugin-store (a plain JSON file) through `SettingsBackend`, so this
+//! module stays free of `tauri`. Never put secrets or conversation text here.
+
+use serde::{Deserialize, Serialize};
+
+/// A good first model: capable, cheap, fast, and widely available.
+pub const DEFAULT_MODEL: &str = "openai/gpt-4o-mini";
+const KEY: &str = "settings";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub default_model: String,
+    pub theme: Theme,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            default_model: DEFAULT_MODEL.to_owned(),
+            theme: Theme::System,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("the model id “{0}” is not valid")]
+    InvalidModel(String),
+    #[error("the settings could not be saved: {0}")]
+    Save(String),
+}
+
+/// Where settings live: a key-value store of JSON values.
+pub trait SettingsBackend: Send + Sync {
+    fn get(&self, key: &str) -> Option<serde_json::Value>;
+    fn set(&self, key: &str, value: serde_json::Value) -> Result<(), String>;
+}
+
+/// Model ids are `author/slug[:variant]` made of a small alphabet; anything else is refused before it
+/// can reach a request or the settings file.
+pub fn valid_model_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 200
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:~@".contains(c))
+}
+
+impl Settings {
+    /// Reads settings; a missing or damaged entry gives the defaults rather than an error, since a
+    /// broken settings file must not keep the app from starting.
+    pub fn load(backend: &dyn SettingsBackend) -> Settings {
+        let mut settings: Settings = backend
+            .get(KEY)
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default();
+        if !valid_model_id(&settings.default_model) {
+            settings.default_model = DEFAULT_MODEL.to_owned();
+        }
+        settings
+    }
+
+    pub fn save(&self, backend: &dyn SettingsBackend) -> Result<(), SettingsError> {
+        if !valid_model_id(&self.default_model) {
+            return Err(SettingsError::InvalidModel(self.default_model.clone()));
+        }
+        let value = serde_json::to_value(self).map_err(|e| SettingsError::Save(e.to_string()))?;
+        backend.set(KEY, value).map_err(SettingsError::Save)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct MapBackend(Mutex<HashMap<String, serde_json::Value>>);
+    impl SettingsBackend for MapBackend {
+        fn get(&self, key: &str) -> Option<serde_json::Value> {
+            self.0.lock().ok()?.get(key).cloned()
+        }
+        fn set(&self, key: &str, value: serde_json::Value) -> Result<(), String> {
+            self.0.lock().map_err(|e| e.to_string())?.insert(key.into(), value);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn defaults_then_round_trip() {
+        let backend = MapBackend::default();
+        assert_eq!(Settings::load(&backend), Settings::default());
+        let s = Settings {
+            default_model: "anthropic/claude-sonnet-4.5:thinking".into(),
+            theme: Theme::Dark,
+        };
+        s.save(&backend).expect("save");
+        assert_eq!(Settings::load(&backend), s);
+    }
+
+    #[test]
+    fn damaged_or_hostile_values_fall_back() {
+        let backend = MapBackend::default();
+        backend
+            .set(KEY, serde_json::json!({"theme": "neon", "default_model": 3}))
+            .expect("set");
+        assert_eq!(Settings::load(&backend), Settings::default());
+        backend
+            .set(KEY, serde_json::json!({"default_model": "<script>"}))
+            .expect("set");
+        assert_eq!(Settings::load(&backend).default_model, DEFAULT_MODEL);
+        let bad = Settings {
+            default_model: "a b".into(),
+            ..Settings::default()
+        };
+        assert!(bad.save(&backend).is_err());
+    }
+}

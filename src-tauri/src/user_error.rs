@@ -1,0 +1,235 @@
+//! Failures as the user reads them: a kind the page branches on, a sentence, and a way out.
+
+use serde::{Deserialize, Serialize};
+
+use crate::openrouter::{ApiError, ErrorKind};
+
+pub const CREDITS_URL: &str = "https://openrouter.ai/settings/credits";
+pub const KEYS_URL: &str = "https://openrouter.ai/keys";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    OpenUrl,
+    Retry,
+    EnterKey,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserAction {
+    pub kind: ActionKind,
+    pub label: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl UserAction {
+    fn retry(label: &str) -> Self {
+        Self {
+            kind: ActionKind::Retry,
+            label: label.to_owned(),
+            url: None,
+        }
+    }
+    fn open(label: &str, url: &str) -> Self {
+        Self {
+            kind: ActionKind::OpenUrl,
+            label: label.to_owned(),
+            url: Some(url.to_owned()),
+        }
+    }
+    fn enter_key() -> Self {
+        Self {
+            kind: ActionKind::EnterKey,
+            label: "Enter a new key".to_owned(),
+            url: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct UserError {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[serde(default)]
+    pub action: Option<UserAction>,
+    #[serde(default)]
+    pub retry_after_secs: Option<u64>,
+}
+
+impl UserError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            action: None,
+            retry_after_secs: None,
+        }
+    }
+
+    fn with_action(mut self, action: UserAction) -> Self {
+        self.action = Some(action);
+        self
+    }
+
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    pub fn no_key() -> Self {
+        Self::new(ErrorKind::NoKey, "Add your OpenRouter API key to start chatting.")
+            .with_action(UserAction::enter_key())
+    }
+}
+
+/// The API's own message, when it says more than its status does.
+fn detail(err: &ApiError) -> Option<String> {
+    let obj = err.error_object()?;
+    let text = obj.raw().unwrap_or(&obj.message).trim();
+    (!text.is_empty()).then(|| text.chars().take(300).collect())
+}
+
+fn with_detail(sentence: &str, err: &ApiError) -> String {
+    match detail(err) {
+        Some(d) => format!("{sentence} OpenRouter said: “{d}”"),
+        None => sentence.to_owned(),
+    }
+}
+
+impl From<&ApiError> for UserError {
+    fn from(err: &ApiError) -> Self {
+        let kind = err.kind();
+        let api_message = err.error_object().map(|e| e.message.as_str()).unwrap_or("");
+        let mut user = match kind {
+            ErrorKind::Unauthorized => UserError::new(
+                kind,
+                "OpenRouter did not accept your API key. It may be mistyped, disabled or deleted.",
+            )
+            .with_action(UserAction::enter_key()),
+            ErrorKind::NoCredits if api_message.contains("afford") => UserError::new(
+                kind,
+                "This reply would cost more than the credits left on your account or key. Add credits, or ask for a shorter reply.",
+            )
+            .with_action(UserAction::open("Add credits", CREDITS_URL)),
+            ErrorKind::NoCredits => UserError::new(
+                kind,
+                "Your OpenRouter credits are used up, or this key reached its spending limit. Add credits to keep chatting.",
+            )
+            .with_action(UserAction::open("Add credits", CREDITS_URL)),
+            ErrorKind::RateLimited => rate_limited(err, api_message),
+            ErrorKind::Forbidden => UserError::new(
+                kind,
+                with_detail("OpenRouter refused this request (it may have been flagged by moderation).", err),
+            ),
+            ErrorKind::BadRequest => UserError::new(
+                kind,
+                with_detail("OpenRouter could not accept this request.", err),
+            ),
+            ErrorKind::NotFound => UserError::new(
+                kind,
+                "This model is not available on OpenRouter right now. Choose another model.",
+            ),
+            ErrorKind::Timeout => UserError::new(
+                kind,
+                "OpenRouter took too long to answer. Try again in a moment.",
+            )
+            .with_action(UserAction::retry("Try again")),
+            ErrorKind::ProviderDown => UserError::new(
+                kind,
+                "The provider serving this model is down or overloaded right now. Try again in a moment, or choose another model.",
+            )
+            .with_action(UserAction::retry("Try again")),
+            ErrorKind::Offline => UserError::new(
+                kind,
+                "Cannot reach OpenRouter. Check your internet connection and try again.",
+            )
+            .with_action(UserAction::retry("Try again")),
+            ErrorKind::Interrupted => UserError::new(
+                kind,
+                with_detail("The reply was cut off before it finished; what arrived is kept.", err),
+            )
+            .with_action(UserAction::retry("Retry")),
+            ErrorKind::EmptyReply => UserError::new(
+                kind,
+                "The model sent back an empty reply. This happens while a provider starts up; try again.",
+            )
+            .with_action(UserAction::retry("Retry")),
+            _ => UserError::new(
+                ErrorKind::ServerError,
+                "OpenRouter had a problem on its side. Try again in a moment.",
+            )
+            .with_action(UserAction::retry("Try again")),
+        };
+        user.retry_after_secs = err.retry_after().map(|d| d.as_secs());
+        user
+    }
+}
+
+impl From<ApiError> for UserError {
+    fn from(err: ApiError) -> Self {
+        UserError::from(&err)
+    }
+}
+
+fn rate_limited(err: &ApiError, api_message: &str) -> UserError {
+    let kind = ErrorKind::RateLimited;
+    if api_message.contains("per-day") {
+        return UserError::new(
+            kind,
+            "You have used today's free-model requests. The count resets at midnight UTC; buying at least 10 credits raises the daily cap to 1,000 requests.",
+        )
+        .with_action(UserAction::open("Add credits", CREDITS_URL));
+    }
+    let wait = match err.retry_after() {
+        Some(d) if d.as_secs() > 0 => format!("Wait {} seconds and try again", d.as_secs()),
+        _ => "Wait a minute and try again".to_owned(),
+    };
+    UserError::new(
+        kind,
+        format!("This model is rate-limited right now (free models allow about 20 requests a minute). {wait}, or choose another model."),
+    )
+    .with_action(UserAction::retry("Try again"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payment_required_offers_credits_page() {
+        let body = r#"{"error":{"code":402,"message":"This request requires more credits, or fewer max_tokens. You requested up to 64000 tokens, but can only afford 2666."}}"#;
+        let user = UserError::from(ApiError::from_response(402, body, None));
+        assert_eq!(user.kind, ErrorKind::NoCredits);
+        assert!(user.message.contains("shorter reply"), "{}", user.message);
+        let action = user.action.expect("action");
+        assert_eq!(action.kind, ActionKind::OpenUrl);
+        assert_eq!(action.url.as_deref(), Some(CREDITS_URL));
+    }
+
+    #[test]
+    fn rate_limit_says_how_long_to_wait() {
+        let user = UserError::from(ApiError::from_response(429, "{}", Some("12")));
+        assert_eq!(user.retry_after_secs, Some(12));
+        assert!(user.message.contains("Wait 12 seconds"), "{}", user.message);
+        let daily = r#"{"error":{"code":429,"message":"Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day"}}"#;
+        let user = UserError::from(ApiError::from_response(429, daily, None));
+        assert!(user.message.contains("today's free-model requests"));
+    }
+
+    #[test]
+    fn serializes_in_the_ipc_shape() {
+        let user = UserError::from(ApiError::from_response(401, "", None));
+        let json = serde_json::to_value(&user).expect("json");
+        assert_eq!(json["kind"], "unauthorized");
+        assert_eq!(json["action"]["kind"], "enter_key");
+        assert!(json["retry_after_secs"].is_null());
+    }
+
+    #[test]
+    fn provider_words_are_quoted_and_capped() {
+        let body = format!(r#"{{"error":{{"code":400,"message":"{}"}}}}"#, "x".repeat(1000));
+        let user = UserError::from(ApiError::from_response(400, &body, None));
+        assert!(user.message.len() < 450);
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs the real-window tests inside one fresh X server and D-Bus session (see `make e2e`):
+# an unlocked gnome-keyring, the mock OpenRouter server, tauri-driver, then the tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=$(mktemp -d)
+artifacts="$root/test-artifacts/e2e"
+mkdir -p "$artifacts"
+# Throwaway XDG directories: nothing from this run leaks into the next or into the user's own.
+export HOME="$work/home" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+# The real keyring: gnome-keyring's Secret Service, unlocked with a throwaway password.
+eval "$(echo e2e-password | gnome-keyring-daemon --unlock --components=secrets)"
+export GNOME_KEYRING_CONTROL
+
+coproc MOCK { exec "$root/target/release/mock-openrouter"; }
+pids+=("$MOCK_PID")
+read -r line <&"${MOCK[0]}"
+export OPENROUTER_BASE_URL="${line#MOCK_URL=}"
+export E2E_MOCK_URL="$OPENROUTER_BASE_URL"
+export E2E_APP="$root/target/release/openrouter-desktop"
+export E2E_ARTIFACTS="$artifacts"
+
+port=4444
+tauri-driver --port "$port" --native-port 4445 >"$artifacts/tauri-driver.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  sleep 0.1
+done
+export E2E_DRIVER_URL="http://127.0.0.1:$port"
+
+cargo test --release -p acceptance --test e2e -- --test-threads=1

@@ -1,0 +1,245 @@
+//! Real-window tests: the release app under Xvfb, driven through tauri-driver and WebKitWebDriver by
+//! visible labels and roles, talking to the mock OpenRouter server. Run them with `make e2e` (which
+//! sets up the X server, D-Bus, an unlocked gnome-keyring, the mock and tauri-driver).
+//!
+//! The tests share the session's keyring, so they run in name order on one thread: the first one
+//! starts with no key and stores one, the later ones find it there, as a returning user would.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use thirtyfour::prelude::*;
+
+const WAIT: Duration = Duration::from_secs(20);
+const POLL: Duration = Duration::from_millis(100);
+const GOOD_KEY: &str = "sk-or-v1-e2e0000000000000000000000000000000000000000000000000000000000";
+
+fn env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run these tests with `make e2e`"))
+}
+
+fn mock_origin() -> String {
+    env("E2E_MOCK_URL").trim_end_matches("/api/v1").to_owned()
+}
+
+/// A fresh data directory, or a named one that survives between app launches within the run.
+fn data_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ord-e2e-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("data dir");
+    dir
+}
+
+async fn launch(data: &std::path::Path) -> WebDriver {
+    let mut caps = Capabilities::new();
+    caps.insert("browserName".into(), json!("wry"));
+    caps.insert(
+        "tauri:options".into(),
+        json!({"application": env("E2E_APP"), "args": ["--data-dir", data]}),
+    );
+    WebDriver::new(env("E2E_DRIVER_URL"), caps)
+        .await
+        .expect("tauri-driver starts the app")
+}
+
+async fn screenshot(driver: &WebDriver, name: &str) {
+    let dir = PathBuf::from(env("E2E_ARTIFACTS"));
+    if let Ok(png) = driver.screenshot_as_png().await {
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+}
+
+async fn mock(path: &str, body: Option<Value>) -> Value {
+    let client = reqwest::Client::new();
+    let url = format!("{}/__mock/{path}", mock_origin());
+    let request = match body {
+        Some(b) => client.post(url).json(&b),
+        None => client.get(url),
+    };
+    let response = request.send().await.expect("mock answers");
+    response.json().await.unwrap_or(Value::Null)
+}
+
+async fn by_css(driver: &WebDriver, css: &str) -> WebElement {
+    driver
+        .query(By::Css(css))
+        .wait(WAIT, POLL)
+        .and_displayed()
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("no visible element {css}: {e}"))
+}
+
+async fn button(driver: &WebDriver, text: &str) -> WebElement {
+    let xpath = format!("//button[normalize-space()='{text}']");
+    driver
+        .query(By::XPath(&xpath))
+        .wait(WAIT, POLL)
+        .and_displayed()
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("no visible button “{text}”: {e}"))
+}
+
+/// The last assistant message once its status is one of `statuses`.
+async fn assistant_reply(driver: &WebDriver, statuses: &[&str]) -> WebElement {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if let Ok(all) = driver.find_all(By::Css("article[data-role='assistant']")).await {
+            if let Some(last) = all.last() {
+                let status = last.attr("data-status").await.ok().flatten().unwrap_or_default();
+                if statuses.contains(&status.as_str()) {
+                    return last.clone();
+                }
+            }
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no assistant reply with status {statuses:?}");
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+async fn send(driver: &WebDriver, text: &str) {
+    let input = by_css(driver, "textarea[aria-label='Message']").await;
+    input.send_keys(text).await.expect("type");
+    input.send_keys(Key::Enter).await.expect("enter");
+}
+
+async fn last_chat_request() -> Value {
+    let requests = mock("requests", None).await;
+    requests
+        .as_array()
+        .into_iter()
+        .flatten()
+        .rev()
+        .find(|r| r["path"].as_str().is_some_and(|p| p.ends_with("/chat/completions")))
+        .cloned()
+        .expect("the mock received a chat request")
+}
+
+#[tokio::test]
+async fn t1_first_run_asks_for_a_key_checks_it_and_keeps_it() {
+    let driver = launch(&data_dir("first-run")).await;
+    by_css(&driver, "h1").await;
+    let heading = driver.find(By::Css("h1")).await.expect("h1").text().await.expect("text");
+    assert_eq!(heading, "Welcome to OpenRouter Desktop");
+    screenshot(&driver, "01-first-run").await;
+
+    let input = by_css(&driver, "input[aria-label='OpenRouter API key']").await;
+    input.send_keys("sk-or-v1-bad-key").await.expect("type");
+    button(&driver, "Save key").await.click().await.expect("click");
+    let alert = by_css(&driver, "[role='alert']").await;
+    let text = alert.text().await.expect("alert text");
+    assert!(text.contains("did not accept your API key"), "{text}");
+    screenshot(&driver, "02-bad-key").await;
+
+    input.clear().await.expect("clear");
+    input.send_keys(GOOD_KEY).await.expect("type");
+    button(&driver, "Save key").await.click().await.expect("click");
+    by_css(&driver, "textarea[aria-label='Message']").await;
+    screenshot(&driver, "03-key-saved").await;
+    let page = driver.source().await.expect("page source");
+    assert!(!page.contains(GOOD_KEY), "the key must not stay in the page");
+    driver.quit().await.expect("quit");
+
+    // A restart finds the key in the keyring: straight to the chat.
+    let driver = launch(&data_dir("first-run")).await;
+    by_css(&driver, "textarea[aria-label='Message']").await;
+    driver.quit().await.expect("quit");
+}
+
+#[tokio::test]
+async fn t2_a_reply_streams_in_and_the_conversation_survives_a_restart() {
+    let dir = data_dir("restart");
+    let driver = launch(&dir).await;
+    mock("reset", Some(json!({}))).await;
+    send(&driver, "Hello from the end-to-end test").await;
+    let reply = assistant_reply(&driver, &["complete"]).await;
+    let text = reply.text().await.expect("reply text");
+    assert!(text.contains("Hello from the end-to-end test"), "mock echoes the prompt: {text}");
+    assert!(
+        reply.find(By::Css("pre code")).await.is_ok(),
+        "markdown code block rendered"
+    );
+    screenshot(&driver, "04-streamed-reply").await;
+
+    let request = last_chat_request().await;
+    assert_eq!(request["body"]["stream"], json!(true));
+    assert_eq!(request["body"]["usage"], json!({"include": true}));
+    assert!(request["body"]["model"].as_str().is_some_and(|m| !m.is_empty()));
+    driver.quit().await.expect("quit");
+
+    let driver = launch(&dir).await;
+    let nav = by_css(&driver, "nav[aria-label='Conversations']").await;
+    let entry = nav
+        .query(By::XPath(".//button[contains(., 'Hello from the end-to-end test')]"))
+        .wait(WAIT, POLL)
+        .first()
+        .await
+        .expect("the conversation is listed after a restart");
+    entry.click().await.expect("open it");
+    let reply = assistant_reply(&driver, &["complete"]).await;
+    assert!(reply.text().await.expect("text").contains("Hello from the end-to-end test"));
+    screenshot(&driver, "05-after-restart").await;
+    driver.quit().await.expect("quit");
+}
+
+#[tokio::test]
+async fn t3_stop_ends_the_stream_and_keeps_the_partial_reply() {
+    let driver = launch(&data_dir("stop")).await;
+    mock("scenario", Some(json!({"scenario": "slow", "chunks": 200, "delay_ms": 100}))).await;
+    send(&driver, "Tell me a long story").await;
+    let streaming = assistant_reply(&driver, &["streaming"]).await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while streaming.text().await.unwrap_or_default().trim().is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "some text arrives");
+        tokio::time::sleep(POLL).await;
+    }
+    button(&driver, "Stop").await.click().await.expect("stop");
+    let reply = assistant_reply(&driver, &["stopped"]).await;
+    let kept = reply.text().await.expect("text");
+    assert!(kept.contains("Stopped"), "{kept}");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(reply.text().await.expect("text"), kept, "nothing arrives after Stop");
+    screenshot(&driver, "06-stopped").await;
+    driver.quit().await.expect("quit");
+}
+
+#[tokio::test]
+async fn t4_no_credits_reads_as_a_sentence_with_a_way_out() {
+    let driver = launch(&data_dir("402")).await;
+    mock("scenario", Some(json!({"scenario": "http_error", "status": 402}))).await;
+    send(&driver, "Will this cost money?").await;
+    let reply = assistant_reply(&driver, &["error"]).await;
+    let text = reply.text().await.expect("text");
+    assert!(text.contains("credits"), "{text}");
+    reply
+        .query(By::XPath(".//button[normalize-space()='Add credits']"))
+        .wait(WAIT, POLL)
+        .first()
+        .await
+        .expect("an Add credits button");
+    screenshot(&driver, "07-no-credits").await;
+    driver.quit().await.expect("quit");
+}
+
+#[tokio::test]
+async fn t5_a_stream_that_dies_midway_keeps_the_text_and_offers_retry() {
+    let driver = launch(&data_dir("mid-stream")).await;
+    mock("scenario", Some(json!({"scenario": "mid_stream_error"}))).await;
+    send(&driver, "Start, then fail").await;
+    let reply = assistant_reply(&driver, &["interrupted"]).await;
+    let text = reply.text().await.expect("text");
+    assert!(text.contains("Interrupted"), "{text}");
+    screenshot(&driver, "08-interrupted").await;
+    let retry = reply
+        .query(By::XPath(".//button[normalize-space()='Retry']"))
+        .wait(WAIT, POLL)
+        .first()
+        .await
+        .expect("a Retry button");
+    retry.click().await.expect("retry");
+    let again = assistant_reply(&driver, &["complete"]).await;
+    assert!(again.text().await.expect("text").contains("Start, then fail"));
+    screenshot(&driver, "09-retried").await;
+    driver.quit().await.expect("quit");
+}
