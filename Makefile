@@ -80,8 +80,15 @@ e2e: app
 	cargo test --release -p acceptance --test e2e --no-run
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
 
-bench:
-	@echo "No benchmarks yet: see BENCHMARKS.md"
+## Benchmarks: idle memory of the app next to a minimal Tauri window, and the release binary size.
+bench: deps-test app
+	cargo build --release -p openrouter-desktop --example minimal_window
+	@ls -l $(APP) | awk '{printf "release binary: %.1f MiB\n", $$5/1048576}'
+	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '\
+	  for i in 1 2 3; do \
+	    tests/measure-memory.sh 8 ./$(APP) --data-dir "$$(mktemp -d)"; \
+	    tests/measure-memory.sh 8 target/release/examples/minimal_window; \
+	  done' 
 
 clean:
 	cargo clean

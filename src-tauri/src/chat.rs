@@ -94,7 +94,9 @@ pub struct Chat {
 impl From<HistoryError> for UserError {
     fn from(err: HistoryError) -> Self {
         match err {
-            HistoryError::NotFound(_) => UserError::invalid_input("That conversation or message no longer exists."),
+            HistoryError::NotFound(_) => {
+                UserError::invalid_input("That conversation or message no longer exists.")
+            }
             other => UserError::new(
                 ErrorKind::Storage,
                 format!("Your chat history could not be saved or read ({other})."),
@@ -125,7 +127,10 @@ impl Chat {
         let store = self.history.clone();
         match tokio::task::spawn_blocking(move || f(&store)).await {
             Ok(result) => result.map_err(UserError::from),
-            Err(e) => Err(UserError::new(ErrorKind::Storage, format!("The history task failed ({e}).")))
+            Err(e) => Err(UserError::new(
+                ErrorKind::Storage,
+                format!("The history task failed ({e})."),
+            )),
         }
     }
 
@@ -142,7 +147,9 @@ impl Chat {
             return Err(UserError::invalid_input("Type a message first."));
         }
         if text.len() > MAX_MESSAGE_BYTES {
-            return Err(UserError::invalid_input("This message is too long to send (over 1 MB)."));
+            return Err(UserError::invalid_input(
+                "This message is too long to send (over 1 MB).",
+            ));
         }
         if !valid_model_id(&model) {
             return Err(UserError::invalid_input("Choose a model first."));
@@ -164,7 +171,8 @@ impl Chat {
                 Ok((conversation_id, user, assistant))
             })
             .await?;
-        self.start_reply(key, conversation_id, assistant.id, model, sink).await?;
+        self.start_reply(key, conversation_id, assistant.id, model, sink)
+            .await?;
         Ok(TurnStarted {
             conversation_id,
             user_message_id: user.id,
@@ -180,7 +188,9 @@ impl Chat {
     ) -> Result<TurnStarted, UserError> {
         let key = self.vault.current().ok_or_else(UserError::no_key)?;
         if self.is_active(assistant_message_id) {
-            return Err(UserError::invalid_input("This reply is still arriving; stop it first."));
+            return Err(UserError::invalid_input(
+                "This reply is still arriving; stop it first.",
+            ));
         }
         let (conversation_id, user_id, assistant, model) = self
             .db(move |h| {
@@ -204,7 +214,8 @@ impl Chat {
                 Ok((conversation.id, user_id, assistant, conversation.model))
             })
             .await?;
-        self.start_reply(key, conversation_id, assistant.id, model, sink).await?;
+        self.start_reply(key, conversation_id, assistant.id, model, sink)
+            .await?;
         Ok(TurnStarted {
             conversation_id,
             user_message_id: user_id,
@@ -232,7 +243,10 @@ impl Chat {
     }
 
     fn is_active(&self, id: i64) -> bool {
-        self.active.lock().map(|a| a.contains_key(&id)).unwrap_or(false)
+        self.active
+            .lock()
+            .map(|a| a.contains_key(&id))
+            .unwrap_or(false)
     }
 
     async fn start_reply(
@@ -261,7 +275,13 @@ impl Chat {
         Ok(())
     }
 
-    async fn stream_reply(&self, key: &str, request: &ChatRequest, token: &CancellationToken, reply: &mut Reply) {
+    async fn stream_reply(
+        &self,
+        key: &str,
+        request: &ChatRequest,
+        token: &CancellationToken,
+        reply: &mut Reply,
+    ) {
         let started = tokio::select! {
             _ = token.cancelled() => return reply.stopped(),
             started = self.client.stream_chat(key, request) => started,
@@ -292,7 +312,10 @@ impl Chat {
             return;
         }
         let id = reply.id;
-        if let Err(e) = self.db(move |h| h.append_to_message(id, &content, &reasoning)).await {
+        if let Err(e) = self
+            .db(move |h| h.append_to_message(id, &content, &reasoning))
+            .await
+        {
             log::error!("could not save part of a reply: {e}");
         }
     }
@@ -327,7 +350,11 @@ fn request_messages(messages: &[Message], current_reply: i64) -> Vec<ChatMessage
 }
 
 fn title_from(text: &str) -> String {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("New chat").trim();
+    let line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("New chat")
+        .trim();
     let mut title: String = line.chars().take(TITLE_CHARS).collect();
     if line.chars().count() > TITLE_CHARS {
         title.push('…');
@@ -493,7 +520,10 @@ mod tests {
             reasoning: String::new(),
         })
         .expect("json");
-        assert_eq!(json, serde_json::json!({"type": "delta", "content": "a", "reasoning": ""}));
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "delta", "content": "a", "reasoning": ""})
+        );
         let done = serde_json::to_value(StreamEvent::Done {
             status: MessageStatus::Stopped,
             finish_reason: None,

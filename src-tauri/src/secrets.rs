@@ -45,7 +45,9 @@ impl SecretStore for KeyringStore {
         }
     }
     fn set(&self, secret: &str) -> Result<(), SecretError> {
-        self.entry()?.set_password(secret).map_err(map_keyring_error)
+        self.entry()?
+            .set_password(secret)
+            .map_err(map_keyring_error)
     }
     fn delete(&self) -> Result<(), SecretError> {
         match self.entry()?.delete_credential() {
@@ -82,14 +84,24 @@ pub struct MemoryStore(Mutex<Option<String>>);
 
 impl SecretStore for MemoryStore {
     fn get(&self) -> Result<Option<String>, SecretError> {
-        Ok(self.0.lock().map_err(|_| SecretError::Failed("lock".into()))?.clone())
+        Ok(self
+            .0
+            .lock()
+            .map_err(|_| SecretError::Failed("lock".into()))?
+            .clone())
     }
     fn set(&self, secret: &str) -> Result<(), SecretError> {
-        *self.0.lock().map_err(|_| SecretError::Failed("lock".into()))? = Some(secret.to_owned());
+        *self
+            .0
+            .lock()
+            .map_err(|_| SecretError::Failed("lock".into()))? = Some(secret.to_owned());
         Ok(())
     }
     fn delete(&self) -> Result<(), SecretError> {
-        *self.0.lock().map_err(|_| SecretError::Failed("lock".into()))? = None;
+        *self
+            .0
+            .lock()
+            .map_err(|_| SecretError::Failed("lock".into()))? = None;
         Ok(())
     }
 }
@@ -187,9 +199,8 @@ async fn blocking<T: Send + 'static>(
 /// A key as the user pasted it, trimmed and sanity-checked before it goes anywhere.
 pub fn clean_key(input: &str) -> Option<String> {
     let key = input.trim();
-    let plausible = !key.is_empty()
-        && key.len() <= 512
-        && key.chars().all(|c| c.is_ascii_graphic());
+    let plausible =
+        !key.is_empty() && key.len() <= 512 && key.chars().all(|c| c.is_ascii_graphic());
     plausible.then(|| key.to_owned())
 }
 
@@ -202,7 +213,10 @@ mod tests {
         let store = Arc::new(MemoryStore::default());
         let vault = KeyVault::new(store.clone());
         assert_eq!(vault.load().await, Ok(KeyStorage::None));
-        assert_eq!(vault.save("sk-or-v1-abc".into(), false).await, Ok(KeyStorage::Keyring));
+        assert_eq!(
+            vault.save("sk-or-v1-abc".into(), false).await,
+            Ok(KeyStorage::Keyring)
+        );
         assert_eq!(store.get(), Ok(Some("sk-or-v1-abc".into())));
         let again = KeyVault::new(store.clone());
         assert_eq!(again.load().await, Ok(KeyStorage::Keyring));
@@ -216,7 +230,10 @@ mod tests {
     async fn session_only_never_touches_the_store() {
         let store = Arc::new(MemoryStore::default());
         let vault = KeyVault::new(store.clone());
-        assert_eq!(vault.save("sk-or-v1-s".into(), true).await, Ok(KeyStorage::Session));
+        assert_eq!(
+            vault.save("sk-or-v1-s".into(), true).await,
+            Ok(KeyStorage::Session)
+        );
         assert_eq!(vault.current().as_deref(), Some("sk-or-v1-s"));
         assert_eq!(store.get(), Ok(None));
     }
@@ -237,8 +254,14 @@ mod tests {
     #[tokio::test]
     async fn a_missing_keyring_is_reported_and_session_still_works() {
         let vault = KeyVault::new(Arc::new(Broken));
-        assert!(matches!(vault.load().await, Err(SecretError::Unavailable(_))));
-        assert!(matches!(vault.save("k".into(), false).await, Err(SecretError::Unavailable(_))));
+        assert!(matches!(
+            vault.load().await,
+            Err(SecretError::Unavailable(_))
+        ));
+        assert!(matches!(
+            vault.save("k".into(), false).await,
+            Err(SecretError::Unavailable(_))
+        ));
         assert_eq!(vault.current(), None, "a failed save keeps nothing");
         assert_eq!(vault.save("k".into(), true).await, Ok(KeyStorage::Session));
     }
@@ -247,9 +270,12 @@ mod tests {
     /// fails the build's tests if that ever happens again.
     #[test]
     fn the_default_keyring_store_is_persistent() {
-        use keyring::credential::{CredentialBuilderApi, CredentialPersistence};
+        use keyring::credential::CredentialPersistence;
         let builder = keyring::default::default_credential_builder();
-        assert!(matches!(builder.persistence(), CredentialPersistence::UntilDelete));
+        assert!(matches!(
+            builder.persistence(),
+            CredentialPersistence::UntilDelete
+        ));
     }
 
     #[test]

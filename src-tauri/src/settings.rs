@@ -92,7 +92,10 @@ mod tests {
             self.0.lock().ok()?.get(key).cloned()
         }
         fn set(&self, key: &str, value: serde_json::Value) -> Result<(), String> {
-            self.0.lock().map_err(|e| e.to_string())?.insert(key.into(), value);
+            self.0
+                .lock()
+                .map_err(|e| e.to_string())?
+                .insert(key.into(), value);
             Ok(())
         }
     }
@@ -113,7 +116,10 @@ mod tests {
     fn damaged_or_hostile_values_fall_back() {
         let backend = MapBackend::default();
         backend
-            .set(KEY, serde_json::json!({"theme": "neon", "default_model": 3}))
+            .set(
+                KEY,
+                serde_json::json!({"theme": "neon", "default_model": 3}),
+            )
             .expect("set");
         assert_eq!(Settings::load(&backend), Settings::default());
         backend

@@ -78,8 +78,11 @@ impl UserError {
     }
 
     pub fn no_key() -> Self {
-        Self::new(ErrorKind::NoKey, "Add your OpenRouter API key to start chatting.")
-            .with_action(UserAction::enter_key())
+        Self::new(
+            ErrorKind::NoKey,
+            "Add your OpenRouter API key to start chatting.",
+        )
+        .with_action(UserAction::enter_key())
     }
 }
 
@@ -228,7 +231,10 @@ mod tests {
 
     #[test]
     fn provider_words_are_quoted_and_capped() {
-        let body = format!(r#"{{"error":{{"code":400,"message":"{}"}}}}"#, "x".repeat(1000));
+        let body = format!(
+            r#"{{"error":{{"code":400,"message":"{}"}}}}"#,
+            "x".repeat(1000)
+        );
         let user = UserError::from(ApiError::from_response(400, &body, None));
         assert!(user.message.len() < 450);
     }

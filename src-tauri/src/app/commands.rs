@@ -59,12 +59,22 @@ pub struct KeyInfo {
 }
 
 #[tauri::command]
-pub async fn save_api_key(key: String, session_only: bool, state: State<'_, AppState>) -> CmdResult<KeyInfo> {
+pub async fn save_api_key(
+    key: String,
+    session_only: bool,
+    state: State<'_, AppState>,
+) -> CmdResult<KeyInfo> {
     let key = clean_key(&key).ok_or_else(|| {
-        UserError::invalid_input("That does not look like an API key. Copy the whole key from openrouter.ai/keys.")
+        UserError::invalid_input(
+            "That does not look like an API key. Copy the whole key from openrouter.ai/keys.",
+        )
     })?;
     let data = state.client.key_info(&key).await?;
-    let stored_in = state.vault.save(key, session_only).await.map_err(keyring_error)?;
+    let stored_in = state
+        .vault
+        .save(key, session_only)
+        .await
+        .map_err(keyring_error)?;
     Ok(KeyInfo {
         label: data.label,
         limit: data.limit,
@@ -105,13 +115,20 @@ pub struct ConversationDetail {
 }
 
 #[tauri::command]
-pub async fn get_conversation(id: i64, state: State<'_, AppState>) -> CmdResult<ConversationDetail> {
+pub async fn get_conversation(
+    id: i64,
+    state: State<'_, AppState>,
+) -> CmdResult<ConversationDetail> {
     let (conversation, messages) = state
         .chat
         .db(move |h| Ok((h.get_conversation(id)?, h.messages(id)?)))
         .await?;
-    let conversation = conversation.ok_or_else(|| UserError::invalid_input("That conversation no longer exists."))?;
-    Ok(ConversationDetail { conversation, messages })
+    let conversation = conversation
+        .ok_or_else(|| UserError::invalid_input("That conversation no longer exists."))?;
+    Ok(ConversationDetail {
+        conversation,
+        messages,
+    })
 }
 
 #[tauri::command]
@@ -129,7 +146,10 @@ pub async fn send_message(
 ) -> CmdResult<TurnStarted> {
     state.keyring_problem().await;
     let sink: Arc<dyn EventSink> = Arc::new(on_event);
-    state.chat.send_message(conversation_id, text, model, sink).await
+    state
+        .chat
+        .send_message(conversation_id, text, model, sink)
+        .await
 }
 
 #[tauri::command]
@@ -165,14 +185,22 @@ pub fn update_settings(settings: Settings, state: State<'_, AppState>) -> CmdRes
 /// be able to open a local file or another program's URL scheme.
 #[tauri::command]
 pub fn open_external(url: String, app: AppHandle) -> CmdResult<()> {
-    let parsed = url::Url::parse(&url).map_err(|_| UserError::invalid_input("That link is not a valid address."))?;
+    let parsed = url::Url::parse(&url)
+        .map_err(|_| UserError::invalid_input("That link is not a valid address."))?;
     let allowed = matches!(parsed.scheme(), "https" | "http" | "mailto")
         && parsed.username().is_empty()
         && parsed.password().is_none();
     if !allowed {
-        return Err(UserError::invalid_input("Only web and e-mail links can be opened."));
+        return Err(UserError::invalid_input(
+            "Only web and e-mail links can be opened.",
+        ));
     }
     app.opener()
         .open_url(parsed.as_str(), None::<&str>)
-        .map_err(|e| UserError::new(ErrorKind::Unknown, format!("The link could not be opened ({e}).")))
+        .map_err(|e| {
+            UserError::new(
+                ErrorKind::Unknown,
+                format!("The link could not be opened ({e})."),
+            )
+        })
 }

@@ -25,7 +25,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(client: Client, chat: Arc<Chat>, vault: Arc<KeyVault>, settings: StoreBackend) -> Self {
+    pub fn new(
+        client: Client,
+        chat: Arc<Chat>,
+        vault: Arc<KeyVault>,
+        settings: StoreBackend,
+    ) -> Self {
         Self {
             client,
             chat,

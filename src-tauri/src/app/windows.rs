@@ -31,7 +31,11 @@ mod tests {
 
     #[test]
     fn only_the_app_origin_is_navigable() {
-        let ok = ["tauri://localhost/index.html", "http://tauri.localhost/", "https://tauri.localhost/x"];
+        let ok = [
+            "tauri://localhost/index.html",
+            "http://tauri.localhost/",
+            "https://tauri.localhost/x",
+        ];
         let bad = [
             "https://evil.example/",
             "http://tauri.localhost.evil.example/",

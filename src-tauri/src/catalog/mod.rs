@@ -34,7 +34,11 @@ impl From<ModelInfo> for ModelSummary {
             .flatten()
             .any(|p| p == "reasoning" || p == "include_reasoning");
         Self {
-            name: if m.name.is_empty() { m.id.clone() } else { m.name },
+            name: if m.name.is_empty() {
+                m.id.clone()
+            } else {
+                m.name
+            },
             id: m.id,
             description: m.description.unwrap_or_default(),
             context_length: m.context_length,
@@ -57,7 +61,8 @@ impl Catalog {
         if let Some(cached) = self.cache.lock().ok().and_then(|c| c.clone()) {
             return Ok(cached);
         }
-        let mut models: Vec<ModelSummary> = client.models().await?.into_iter().map(Into::into).collect();
+        let mut models: Vec<ModelSummary> =
+            client.models().await?.into_iter().map(Into::into).collect();
         models.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
         if let Ok(mut cache) = self.cache.lock() {
             *cache = Some(models.clone());

@@ -82,14 +82,24 @@ impl Client {
 
     /// `GET /key`: checks a key and returns its limits and usage.
     pub async fn key_info(&self, key: &str) -> Result<KeyData, ApiError> {
-        let response = self.send(self.http.get(self.url("key")).header(AUTHORIZATION, bearer(key))).await?;
-        decode::<DataEnvelope<KeyData>>(response).await.map(|e| e.data)
+        let response = self
+            .send(
+                self.http
+                    .get(self.url("key"))
+                    .header(AUTHORIZATION, bearer(key)),
+            )
+            .await?;
+        decode::<DataEnvelope<KeyData>>(response)
+            .await
+            .map(|e| e.data)
     }
 
     /// `GET /models`: the public model list (no key needed).
     pub async fn models(&self) -> Result<Vec<ModelInfo>, ApiError> {
         let response = self.send(self.http.get(self.url("models"))).await?;
-        decode::<DataEnvelope<Vec<ModelInfo>>>(response).await.map(|e| e.data)
+        decode::<DataEnvelope<Vec<ModelInfo>>>(response)
+            .await
+            .map(|e| e.data)
     }
 
     /// `POST /chat/completions` with `stream: true`. Resolves once the response headers arrived
@@ -124,7 +134,11 @@ impl Client {
             .map(str::to_owned);
         // An error body is small; a broken one must still give the status.
         let body = response.text().await.unwrap_or_default();
-        Err(ApiError::from_response(status.as_u16(), &body, retry_after.as_deref()))
+        Err(ApiError::from_response(
+            status.as_u16(),
+            &body,
+            retry_after.as_deref(),
+        ))
     }
 }
 
@@ -132,7 +146,9 @@ fn bearer(key: &str) -> String {
     format!("Bearer {key}")
 }
 
-async fn decode<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> Result<T, ApiError> {
+async fn decode<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<T, ApiError> {
     let bytes = response.bytes().await.map_err(ApiError::from_reqwest)?;
     serde_json::from_slice(&bytes).map_err(|e| ApiError::Decode(e.to_string()))
 }

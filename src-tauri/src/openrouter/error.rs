@@ -60,7 +60,9 @@ impl ApiError {
     /// Builds an `Http` error from a status, its body (in the documented `{"error":…}` shape or not)
     /// and the `Retry-After` header.
     pub fn from_response(status: u16, body: &str, retry_after: Option<&str>) -> Self {
-        let error = serde_json::from_str::<ErrorBody>(body).ok().map(|b| b.error);
+        let error = serde_json::from_str::<ErrorBody>(body)
+            .ok()
+            .map(|b| b.error);
         ApiError::Http {
             status,
             error,
@@ -150,7 +152,11 @@ mod tests {
             (524, ErrorKind::Timeout),
         ];
         for (status, kind) in cases {
-            assert_eq!(ApiError::from_response(status, "", None).kind(), kind, "{status}");
+            assert_eq!(
+                ApiError::from_response(status, "", None).kind(),
+                kind,
+                "{status}"
+            );
         }
     }
 
@@ -162,12 +168,19 @@ mod tests {
         assert_eq!(err.retry_after(), Some(Duration::from_secs(7)));
         let obj = err.error_object().expect("error object");
         assert_eq!(obj.message, "Provider returned error");
-        assert!(obj.raw().unwrap_or_default().contains("rate-limited upstream"));
+        assert!(obj
+            .raw()
+            .unwrap_or_default()
+            .contains("rate-limited upstream"));
     }
 
     #[test]
     fn string_codes_and_garbage_bodies_are_tolerated() {
-        let err = ApiError::from_response(500, r#"{"error":{"code":"server_error","message":"x"}}"#, None);
+        let err = ApiError::from_response(
+            500,
+            r#"{"error":{"code":"server_error","message":"x"}}"#,
+            None,
+        );
         assert_eq!(
             err.error_object().and_then(|e| e.code.clone()),
             Some(super::super::types::ErrorCode::Text("server_error".into()))

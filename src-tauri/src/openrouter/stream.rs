@@ -30,7 +30,10 @@ pub enum ChatEvent {
         provider: Option<String>,
     },
     /// New text. Either part may be empty.
-    Delta { content: String, reasoning: String },
+    Delta {
+        content: String,
+        reasoning: String,
+    },
     /// A tool call, complete (arguments concatenated over its fragments).
     ToolCall {
         id: Option<String>,
@@ -82,7 +85,9 @@ impl ChunkDecoder {
             Ok(chunk) => chunk,
             Err(e) => {
                 self.done = true;
-                out.push(Err(ApiError::Decode(format!("a stream chunk was not valid JSON ({e})"))));
+                out.push(Err(ApiError::Decode(format!(
+                    "a stream chunk was not valid JSON ({e})"
+                ))));
                 return out;
             }
         };
@@ -142,7 +147,8 @@ impl ChunkDecoder {
             return;
         }
         if self.tool_calls.len() <= index {
-            self.tool_calls.resize_with(index + 1, ToolCallParts::default);
+            self.tool_calls
+                .resize_with(index + 1, ToolCallParts::default);
         }
         let parts = &mut self.tool_calls[index];
         if call.id.is_some() {
@@ -152,7 +158,9 @@ impl ChunkDecoder {
             if function.name.is_some() {
                 parts.name = function.name.clone();
             }
-            parts.arguments.push_str(function.arguments.as_deref().unwrap_or(""));
+            parts
+                .arguments
+                .push_str(function.arguments.as_deref().unwrap_or(""));
         }
         self.produced_output = true;
     }
@@ -225,9 +233,8 @@ enum BodyError {
     TooLarge,
 }
 
-type SseStream = std::pin::Pin<
-    Box<dyn Stream<Item = Result<sse_stream::Sse, sse_stream::Error>> + Send>,
->;
+type SseStream =
+    std::pin::Pin<Box<dyn Stream<Item = Result<sse_stream::Sse, sse_stream::Error>> + Send>>;
 
 struct DecodeState {
     sse: SseStream,

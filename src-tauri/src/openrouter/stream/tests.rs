@@ -33,7 +33,11 @@ fn summary(events: &Events) -> (String, String, Option<Result<ChatEvent, String>
     let mut content = String::new();
     let mut reasoning = String::new();
     for e in events {
-        if let Ok(ChatEvent::Delta { content: c, reasoning: r }) = e {
+        if let Ok(ChatEvent::Delta {
+            content: c,
+            reasoning: r,
+        }) = e
+        {
             content.push_str(c);
             reasoning.push_str(r);
         }
@@ -43,7 +47,9 @@ fn summary(events: &Events) -> (String, String, Option<Result<ChatEvent, String>
 
 fn fixture_files() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -67,8 +73,13 @@ fn fixture_files() -> Vec<PathBuf> {
 fn normalized(events: &Events) -> Events {
     let mut out: Events = Vec::new();
     for e in events {
-        if let (Some(Ok(ChatEvent::Delta { content, reasoning })), Ok(ChatEvent::Delta { content: c, reasoning: r })) =
-            (out.last_mut(), e)
+        if let (
+            Some(Ok(ChatEvent::Delta { content, reasoning })),
+            Ok(ChatEvent::Delta {
+                content: c,
+                reasoning: r,
+            }),
+        ) = (out.last_mut(), e)
         {
             content.push_str(c);
             reasoning.push_str(r);
@@ -82,7 +93,10 @@ fn normalized(events: &Events) -> Events {
 #[test]
 fn every_recorded_stream_parses_and_ends_cleanly_or_with_its_error() {
     let files = fixture_files();
-    assert!(files.len() >= 8, "expected the recorded .sse fixtures, found {files:?}");
+    assert!(
+        files.len() >= 8,
+        "expected the recorded .sse fixtures, found {files:?}"
+    );
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read fixture");
         let events = run_whole(&text);
@@ -95,9 +109,14 @@ fn every_recorded_stream_parses_and_ends_cleanly_or_with_its_error() {
                 "usage in the error chunk is kept: {name}"
             );
         } else {
-            assert!(matches!(last, Ok(ChatEvent::Finished { .. })), "{name}: {last:?}");
             assert!(
-                events.iter().any(|e| matches!(e, Ok(ChatEvent::Usage(u)) if u.total_tokens > 0)),
+                matches!(last, Ok(ChatEvent::Finished { .. })),
+                "{name}: {last:?}"
+            );
+            assert!(
+                events
+                    .iter()
+                    .any(|e| matches!(e, Ok(ChatEvent::Usage(u)) if u.total_tokens > 0)),
                 "{name} has usage"
             );
         }
@@ -125,7 +144,9 @@ fn every_split_point_gives_the_same_events() {
 fn tool_call_fragments_are_joined_and_usage_keeps_cost() {
     let file = fixture_files()
         .into_iter()
-        .find(|f| f.display().to_string().contains("test_tool_calls") && f.ends_with("01-response.sse"))
+        .find(|f| {
+            f.display().to_string().contains("test_tool_calls") && f.ends_with("01-response.sse")
+        })
         .expect("tool call fixture");
     let events = run_whole(&std::fs::read_to_string(file).expect("read"));
     assert!(events.contains(&Ok(ChatEvent::ToolCall {
@@ -185,7 +206,10 @@ fn reasoning_is_kept_apart_from_content() {
 fn end_without_done_is_a_broken_stream() {
     let events = run_whole(&format!("{HELLO}\n\n"));
     assert_eq!(events.last(), Some(&Err("Interrupted".into())));
-    assert!(matches!(events[1], Ok(ChatEvent::Delta { .. })), "partial text still delivered");
+    assert!(
+        matches!(events[1], Ok(ChatEvent::Delta { .. })),
+        "partial text still delivered"
+    );
 }
 
 #[test]
@@ -199,7 +223,11 @@ fn mid_stream_error_with_string_code() {
     let text = format!("{HELLO}\n\ndata: {{\"error\":{{\"code\":\"server_error\",\"message\":\"boom\"}},\"choices\":[{{\"delta\":{{\"content\":\"\"}},\"finish_reason\":\"error\"}}]}}\n\n");
     let events = run_whole(&text);
     assert_eq!(events.last(), Some(&Err("Interrupted".into())));
-    assert_eq!(events.iter().filter(|e| e.is_err()).count(), 1, "one error ends the stream");
+    assert_eq!(
+        events.iter().filter(|e| e.is_err()).count(),
+        1,
+        "one error ends the stream"
+    );
 }
 
 #[test]
@@ -229,13 +257,18 @@ fn multi_line_data_is_joined() {
 #[test]
 fn a_huge_single_event_is_linear_and_bounded() {
     let big = "x".repeat(4 * 1024 * 1024);
-    let text = format!("data: {{\"choices\":[{{\"delta\":{{\"content\":\"{big}\"}}}}]}}\n\ndata: [DONE]\n\n");
+    let text = format!(
+        "data: {{\"choices\":[{{\"delta\":{{\"content\":\"{big}\"}}}}]}}\n\ndata: [DONE]\n\n"
+    );
     let chunks: Vec<Vec<u8>> = text.as_bytes().chunks(1460).map(<[u8]>::to_vec).collect();
     let (content, _, _) = summary(&run(chunks));
     assert_eq!(content.len(), big.len());
 
     let endless = vec![b'x'; 1024 * 1024];
     let mut chunks = vec![b"data: ".to_vec()];
-    chunks.extend(std::iter::repeat_n(endless, MAX_EVENT_BYTES / (1024 * 1024) + 1));
+    chunks.extend(std::iter::repeat_n(
+        endless,
+        MAX_EVENT_BYTES / (1024 * 1024) + 1,
+    ));
     assert_eq!(run(chunks).last(), Some(&Err("ServerError".into())));
 }

@@ -1,0 +1,325 @@
+//! Messages: saving a turn, streaming a reply into its row, finishing it, and the usage ledger.
+
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+use crate::history::store::{found, now_ms, Result};
+use crate::history::{
+    HistoryError, HistoryStore, Message, MessageEnd, MessageStatus, MessageUsage, Role, UsageRecord,
+};
+
+/// One message with its usage; the ledger row is joined in, so the cost is stored once.
+const MESSAGE_SELECT: &str = "
+    SELECT m.id, m.conversation_id, m.role, m.content, m.reasoning, m.status, m.model, m.provider,
+           m.finish_reason, m.error_json, m.created_at, m.native_finish_reason, m.generation_id,
+           m.updated_at,
+           u.prompt_tokens, u.completion_tokens, u.reasoning_tokens, u.cached_tokens, u.cost_nanos
+    FROM messages m LEFT JOIN usage_ledger u ON u.message_id = m.id";
+
+impl HistoryStore {
+    /// The messages of a conversation, oldest first (empty if there is no such conversation).
+    pub fn messages(&self, conversation_id: i64) -> Result<Vec<Message>> {
+        self.read(|conn| {
+            let sql = format!("{MESSAGE_SELECT} WHERE m.conversation_id = ?1 ORDER BY m.id");
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map([conversation_id], message_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Up to `limit` messages before the message `before_id` (or the newest), oldest first: one page of a
+    /// long conversation, read from the end.
+    pub fn recent_messages(
+        &self,
+        conversation_id: i64,
+        before_id: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<Message>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let before_id = before_id.unwrap_or(i64::MAX);
+        self.read(|conn| {
+            let sql = format!(
+                "{MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![conversation_id, before_id, limit], message_from_row)?;
+            let mut page = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            page.reverse();
+            Ok(page)
+        })
+    }
+
+    pub fn get_message(&self, id: i64) -> Result<Option<Message>> {
+        self.read(|conn| select_message(conn, id))
+    }
+
+    pub fn add_user_message(&self, conversation_id: i64, content: &str) -> Result<Message> {
+        self.add_message(conversation_id, Role::User, content)
+    }
+
+    /// A finished message of any role (a user message, a system prompt, an imported reply).
+    pub fn add_message(&self, conversation_id: i64, role: Role, content: &str) -> Result<Message> {
+        let new = NewMessage {
+            conversation_id,
+            role,
+            content,
+            status: MessageStatus::Complete,
+            model: None,
+        };
+        self.write_durably(|tx| insert_message(tx, &new))
+    }
+
+    /// An empty assistant reply in status `streaming`, to be filled by [`Self::append_to_message`] and closed
+    /// by [`Self::finish_assistant_message`].
+    pub fn start_assistant_message(&self, conversation_id: i64, model: &str) -> Result<Message> {
+        let new = NewMessage {
+            conversation_id,
+            role: Role::Assistant,
+            content: "",
+            status: MessageStatus::Streaming,
+            model: Some(model),
+        };
+        self.write_durably(|tx| insert_message(tx, &new))
+    }
+
+    /// Appends one batch of streamed text to a reply that is still streaming. One small UPDATE: SQLite
+    /// concatenates in place, the text so far never travels back to Rust.
+    pub fn append_to_message(&self, id: i64, content: &str, reasoning: &str) -> Result<()> {
+        if content.is_empty() && reasoning.is_empty() {
+            return Ok(());
+        }
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE messages
+                 SET content = content || ?2,
+                     reasoning = CASE WHEN ?3 = '' THEN reasoning ELSE coalesce(reasoning, '') || ?3 END,
+                     updated_at = ?4
+                 WHERE id = ?1 AND status = 'streaming'",
+                params![id, content, reasoning, now_ms()],
+            )?;
+            if changed == 0 {
+                return Err(not_streaming(tx, id));
+            }
+            Ok(())
+        })
+    }
+
+    /// Closes a reply: its final status, who served it, why it ended, and what it cost (into the ledger).
+    /// Committed durably, and moves the conversation to the top of the list.
+    pub fn finish_assistant_message(&self, id: i64, end: MessageEnd) -> Result<()> {
+        if end.status == MessageStatus::Streaming {
+            return Err(HistoryError::InvalidInput(
+                "a finished reply cannot still be streaming",
+            ));
+        }
+        check_json(end.error_json.as_deref())?;
+        if let Some(usage) = &end.usage {
+            check_usage(usage)?;
+        }
+        let now = now_ms();
+        self.write_durably(|tx| {
+            update_end(tx, id, &end, now)?;
+            if let Some(usage) = &end.usage {
+                upsert_usage(tx, id, usage, now)?;
+            }
+            touch_conversation_of(tx, id, now)
+        })
+    }
+
+    /// Records (or corrects) what a reply cost, e.g. from `/generation` after a stopped reply.
+    pub fn record_usage(&self, message_id: i64, usage: &UsageRecord) -> Result<()> {
+        check_usage(usage)?;
+        self.write_durably(|tx| upsert_usage(tx, message_id, usage, now_ms()))
+    }
+
+    /// Deletes one message. Its spend, if any, stays in the ledger.
+    pub fn delete_message(&self, id: i64) -> Result<()> {
+        self.write_durably(|tx| {
+            let changed = tx.execute("DELETE FROM messages WHERE id = ?1", [id])?;
+            found(changed, "message")
+        })
+    }
+
+    /// Marks every reply still `streaming` as `interrupted` and returns how many. Runs on open: a reply can
+    /// only be streaming in the database while this process streams it, so at start-up it was cut off.
+    pub fn recover_interrupted(&self) -> Result<usize> {
+        self.write_durably(|tx| {
+            Ok(tx.execute(
+                "UPDATE messages SET status = 'interrupted', updated_at = ?1 WHERE status = 'streaming'",
+                [now_ms()],
+            )?)
+        })
+    }
+}
+
+struct NewMessage<'a> {
+    conversation_id: i64,
+    role: Role,
+    content: &'a str,
+    status: MessageStatus,
+    model: Option<&'a str>,
+}
+
+fn insert_message(tx: &Transaction, new: &NewMessage) -> Result<Message> {
+    let now = now_ms();
+    // Touching first doubles as the existence check, with a plain NotFound instead of an FK error.
+    let touched = tx.execute(
+        "UPDATE conversations SET updated_at = ?2 WHERE id = ?1",
+        params![new.conversation_id, now],
+    )?;
+    found(touched, "conversation")?;
+    tx.execute(
+        "INSERT INTO messages (conversation_id, role, content, status, model, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![
+            new.conversation_id,
+            new.role,
+            new.content,
+            new.status,
+            new.model,
+            now
+        ],
+    )?;
+    select_message(tx, tx.last_insert_rowid())?.ok_or(HistoryError::NotFound("message"))
+}
+
+fn update_end(tx: &Transaction, id: i64, end: &MessageEnd, now: i64) -> Result<()> {
+    let changed = tx.execute(
+        "UPDATE messages
+         SET status = ?2, finish_reason = ?3, native_finish_reason = ?4,
+             model = coalesce(?5, model), provider = coalesce(?6, provider),
+             generation_id = coalesce(?7, generation_id), error_json = ?8, updated_at = ?9
+         WHERE id = ?1 AND role = 'assistant'",
+        params![
+            id,
+            end.status,
+            end.finish_reason,
+            end.native_finish_reason,
+            end.model,
+            end.provider,
+            end.generation_id,
+            end.error_json,
+            now
+        ],
+    )?;
+    found(changed, "reply")
+}
+
+/// One ledger row per message: a later correction replaces the figures but keeps when it was first spent.
+fn upsert_usage(tx: &Transaction, message_id: i64, usage: &UsageRecord, now: i64) -> Result<()> {
+    let changed = tx.execute(
+        "INSERT INTO usage_ledger (message_id, model, provider, generation_id, prompt_tokens,
+             completion_tokens, reasoning_tokens, cached_tokens, cost_nanos, usage_json, created_at, updated_at)
+         SELECT id, model, provider, generation_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8
+         FROM messages WHERE id = ?1
+         ON CONFLICT (message_id) DO UPDATE SET
+             model = excluded.model, provider = excluded.provider, generation_id = excluded.generation_id,
+             prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens,
+             reasoning_tokens = excluded.reasoning_tokens, cached_tokens = excluded.cached_tokens,
+             cost_nanos = excluded.cost_nanos, usage_json = excluded.usage_json,
+             updated_at = excluded.updated_at",
+        params![
+            message_id,
+            usage.prompt_tokens,
+            usage.completion_tokens,
+            usage.reasoning_tokens,
+            usage.cached_tokens,
+            usage.cost_nanos,
+            usage.raw_json,
+            now
+        ],
+    )?;
+    found(changed, "message")
+}
+
+fn touch_conversation_of(tx: &Transaction, message_id: i64, now: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE conversations SET updated_at = ?2
+         WHERE id = (SELECT conversation_id FROM messages WHERE id = ?1)",
+        params![message_id, now],
+    )?;
+    Ok(())
+}
+
+/// Why an append changed nothing: the message is gone, or it is no longer streaming.
+fn not_streaming(conn: &Connection, id: i64) -> HistoryError {
+    match conn.query_row("SELECT 1 FROM messages WHERE id = ?1", [id], |_| Ok(())) {
+        Ok(()) => HistoryError::InvalidInput("this reply has already ended"),
+        Err(rusqlite::Error::QueryReturnedNoRows) => HistoryError::NotFound("message"),
+        Err(e) => e.into(),
+    }
+}
+
+fn check_json(text: Option<&str>) -> Result<()> {
+    match text.map(serde_json::from_str::<serde_json::Value>) {
+        Some(Err(_)) => Err(HistoryError::InvalidInput(
+            "the stored error is not valid JSON",
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn check_usage(usage: &UsageRecord) -> Result<()> {
+    let counts = [
+        Some(usage.prompt_tokens),
+        Some(usage.completion_tokens),
+        usage.reasoning_tokens,
+        usage.cached_tokens,
+    ];
+    if counts.into_iter().flatten().any(|n| n < 0) {
+        return Err(HistoryError::InvalidInput(
+            "token counts cannot be negative",
+        ));
+    }
+    check_json(usage.raw_json.as_deref())
+}
+
+fn select_message(conn: &Connection, id: i64) -> Result<Option<Message>> {
+    let sql = format!("{MESSAGE_SELECT} WHERE m.id = ?1");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    Ok(stmt.query_row([id], message_from_row).optional()?)
+}
+
+fn message_from_row(row: &Row) -> rusqlite::Result<Message> {
+    let id = row.get(0)?;
+    Ok(Message {
+        id,
+        conversation_id: row.get(1)?,
+        role: row.get(2)?,
+        content: row.get(3)?,
+        reasoning: row.get(4)?,
+        status: row.get(5)?,
+        model: row.get(6)?,
+        provider: row.get(7)?,
+        finish_reason: row.get(8)?,
+        error: parse_error(id, row.get(9)?),
+        created_at: row.get(10)?,
+        native_finish_reason: row.get(11)?,
+        generation_id: row.get(12)?,
+        updated_at: row.get(13)?,
+        usage: usage_from_row(row)?,
+    })
+}
+
+fn usage_from_row(row: &Row) -> rusqlite::Result<Option<MessageUsage>> {
+    let Some(prompt_tokens) = row.get::<_, Option<i64>>(14)? else {
+        return Ok(None); // no ledger row
+    };
+    Ok(Some(MessageUsage::new(
+        prompt_tokens,
+        row.get(15)?,
+        row.get(16)?,
+        row.get(17)?,
+        row.get(18)?,
+    )))
+}
+
+/// The schema only admits valid JSON; should something else get in, the message still loads.
+fn parse_error(id: i64, text: Option<String>) -> Option<serde_json::Value> {
+    let text = text?;
+    serde_json::from_str(&text)
+        .map_err(|e| log::warn!("message {id}: stored error is not JSON: {e}"))
+        .ok()
+}
+
+#[cfg(test)]
+mod tests;

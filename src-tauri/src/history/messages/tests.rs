@@ -1,0 +1,390 @@
+use serde_json::json;
+
+use super::*;
+use crate::history::{usd_to_nanos, ConversationSummary};
+
+fn store_with_conversation() -> (HistoryStore, ConversationSummary) {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let c = s.create_conversation("t", "openai/gpt-4o").unwrap();
+    (s, c)
+}
+
+fn usage(cost_usd: f64) -> UsageRecord {
+    UsageRecord {
+        prompt_tokens: 1200,
+        completion_tokens: 300,
+        reasoning_tokens: Some(120),
+        cached_tokens: Some(1000),
+        cost_nanos: Some(usd_to_nanos(cost_usd)),
+        raw_json: Some(r#"{"prompt_tokens":1200,"completion_tokens":300,"cost":0.0000368}"#.into()),
+    }
+}
+
+fn full_end(status: MessageStatus) -> MessageEnd {
+    MessageEnd {
+        status,
+        finish_reason: Some("stop".into()),
+        native_finish_reason: Some("end_turn".into()),
+        model: Some("openai/gpt-4o-2024-08-06".into()),
+        provider: Some("OpenAI".into()),
+        generation_id: Some("gen-123".into()),
+        usage: Some(usage(0.0000368)),
+        error_json: None,
+    }
+}
+
+fn ledger(s: &HistoryStore) -> Vec<(Option<i64>, Option<i64>, Option<String>)> {
+    s.read(|c| {
+        let mut stmt =
+            c.prepare("SELECT message_id, cost_nanos, model FROM usage_ledger ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    })
+    .unwrap()
+}
+
+#[test]
+fn a_user_message_is_saved_complete() {
+    let (s, c) = store_with_conversation();
+    let m = s.add_user_message(c.id, "Hello there").unwrap();
+    assert_eq!((m.role, m.status), (Role::User, MessageStatus::Complete));
+    assert_eq!(m.content, "Hello there");
+    assert_eq!(
+        (m.reasoning.clone(), m.usage.clone(), m.error.clone()),
+        (None, None, None)
+    );
+    assert_eq!(s.get_message(m.id).unwrap(), Some(m));
+}
+
+#[test]
+fn messages_need_an_existing_conversation() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    assert!(matches!(
+        s.add_user_message(7, "x"),
+        Err(HistoryError::NotFound("conversation"))
+    ));
+    assert!(matches!(
+        s.start_assistant_message(7, "m"),
+        Err(HistoryError::NotFound("conversation"))
+    ));
+}
+
+#[test]
+fn messages_come_back_in_the_order_they_were_added() {
+    let (s, c) = store_with_conversation();
+    let other = s.create_conversation("other", "m").unwrap();
+    let mut expected = Vec::new();
+    for i in 0..5 {
+        expected.push(s.add_user_message(c.id, &format!("q{i}")).unwrap().id);
+        s.add_user_message(other.id, "elsewhere").unwrap();
+        expected.push(s.start_assistant_message(c.id, "m").unwrap().id);
+    }
+    let ids: Vec<i64> = s.messages(c.id).unwrap().iter().map(|m| m.id).collect();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn recent_messages_pages_backwards_from_the_end() {
+    let (s, c) = store_with_conversation();
+    let ids: Vec<i64> = (0..10)
+        .map(|i| s.add_user_message(c.id, &i.to_string()).unwrap().id)
+        .collect();
+    let page = |before, limit| -> Vec<i64> {
+        s.recent_messages(c.id, before, limit)
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect()
+    };
+    assert_eq!(page(None, 3), ids[7..]);
+    assert_eq!(page(Some(ids[7]), 3), ids[4..7]);
+    assert_eq!(page(Some(ids[2]), 5), ids[..2]);
+    assert!(page(Some(ids[0]), 5).is_empty());
+}
+
+#[test]
+fn streamed_batches_append_in_order() {
+    let (s, c) = store_with_conversation();
+    let reply = s.start_assistant_message(c.id, "openai/gpt-4o").unwrap();
+    assert_eq!(
+        (reply.status, reply.content.as_str()),
+        (MessageStatus::Streaming, "")
+    );
+    assert_eq!(reply.model.as_deref(), Some("openai/gpt-4o"));
+    assert_eq!(reply.reasoning, None);
+
+    s.append_to_message(reply.id, "Hel", "").unwrap();
+    assert_eq!(
+        s.get_message(reply.id).unwrap().unwrap().reasoning,
+        None,
+        "no reasoning yet"
+    );
+    s.append_to_message(reply.id, "", "Let me think").unwrap();
+    s.append_to_message(reply.id, "lo, wor", " about it.")
+        .unwrap();
+    s.append_to_message(reply.id, "", "").unwrap();
+    s.append_to_message(reply.id, "ld — 你好 👋", "").unwrap();
+
+    let m = s.get_message(reply.id).unwrap().unwrap();
+    assert_eq!(m.content, "Hello, world — 你好 👋");
+    assert_eq!(m.reasoning.as_deref(), Some("Let me think about it."));
+    assert_eq!(m.status, MessageStatus::Streaming);
+}
+
+#[test]
+fn appending_to_an_ended_or_missing_reply_is_refused() {
+    let (s, c) = store_with_conversation();
+    let reply = s.start_assistant_message(c.id, "m").unwrap();
+    s.append_to_message(reply.id, "done", "").unwrap();
+    s.finish_assistant_message(reply.id, MessageEnd::plain(MessageStatus::Stopped))
+        .unwrap();
+    assert!(matches!(
+        s.append_to_message(reply.id, "late", ""),
+        Err(HistoryError::InvalidInput(_))
+    ));
+    assert_eq!(s.get_message(reply.id).unwrap().unwrap().content, "done");
+    assert!(matches!(
+        s.append_to_message(999, "x", ""),
+        Err(HistoryError::NotFound("message"))
+    ));
+    let user = s.add_user_message(c.id, "q").unwrap();
+    assert!(matches!(
+        s.append_to_message(user.id, "x", ""),
+        Err(HistoryError::InvalidInput(_))
+    ));
+}
+
+#[test]
+fn finishing_records_who_served_it_and_what_it_cost() {
+    let (s, c) = store_with_conversation();
+    let reply = s.start_assistant_message(c.id, "openai/gpt-4o").unwrap();
+    s.append_to_message(reply.id, "Answer.", "").unwrap();
+    s.finish_assistant_message(reply.id, full_end(MessageStatus::Complete))
+        .unwrap();
+
+    let m = s.get_message(reply.id).unwrap().unwrap();
+    assert_eq!(m.status, MessageStatus::Complete);
+    assert_eq!(m.model.as_deref(), Some("openai/gpt-4o-2024-08-06"));
+    assert_eq!(m.provider.as_deref(), Some("OpenAI"));
+    assert_eq!(m.finish_reason.as_deref(), Some("stop"));
+    assert_eq!(m.native_finish_reason.as_deref(), Some("end_turn"));
+    assert_eq!(m.generation_id.as_deref(), Some("gen-123"));
+    let u = m.usage.unwrap();
+    assert_eq!((u.prompt_tokens, u.completion_tokens), (1200, 300));
+    assert_eq!(
+        (u.reasoning_tokens, u.cached_tokens),
+        (Some(120), Some(1000))
+    );
+    assert_eq!(u.cost_nanos, Some(36_800));
+    assert_eq!(u.cost_usd, Some(0.0000368));
+}
+
+#[test]
+fn finishing_without_a_model_keeps_the_requested_one() {
+    let (s, c) = store_with_conversation();
+    let reply = s.start_assistant_message(c.id, "openai/gpt-4o").unwrap();
+    s.finish_assistant_message(reply.id, MessageEnd::plain(MessageStatus::Error))
+        .unwrap();
+    let m = s.get_message(reply.id).unwrap().unwrap();
+    assert_eq!(m.model.as_deref(), Some("openai/gpt-4o"));
+    assert_eq!(m.usage, None);
+    assert!(ledger(&s).is_empty(), "no usage, no ledger row");
+}
+
+#[test]
+fn finish_refuses_nonsense() {
+    let (s, c) = store_with_conversation();
+    let reply = s.start_assistant_message(c.id, "m").unwrap();
+    let user = s.add_user_message(c.id, "q").unwrap();
+    let still = MessageEnd::plain(MessageStatus::Streaming);
+    assert!(matches!(
+        s.finish_assistant_message(reply.id, still),
+        Err(HistoryError::InvalidInput(_))
+    ));
+    let mut bad_json = MessageEnd::plain(MessageStatus::Error);
+    bad_json.error_json = Some("{not json".into());
+    assert!(matches!(
+        s.finish_assistant_message(reply.id, bad_json),
+        Err(HistoryError::InvalidInput(_))
+    ));
+    let mut negative = full_end(MessageStatus::Complete);
+    negative.usage.as_mut().unwrap().completion_tokens = -1;
+    assert!(matches!(
+        s.finish_assistant_message(reply.id, negative),
+        Err(HistoryError::InvalidInput(_))
+    ));
+    let plain = || MessageEnd::plain(MessageStatus::Complete);
+    assert!(matches!(
+        s.finish_assistant_message(user.id, plain()),
+        Err(HistoryError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.finish_assistant_message(999, plain()),
+        Err(HistoryError::NotFound(_))
+    ));
+    // Nothing half-done: the reply is untouched and there is no ledger row.
+    assert_eq!(
+        s.get_message(reply.id).unwrap().unwrap().status,
+        MessageStatus::Streaming
+    );
+    assert!(ledger(&s).is_empty());
+}
+
+#[test]
+fn the_stored_error_comes_back_as_json() {
+    let (s, c) = store_with_conversation();
+    let reply = s.start_assistant_message(c.id, "m").unwrap();
+    s.append_to_message(reply.id, "partial", "").unwrap();
+    let error = json!({
+        "kind": "interrupted",
+        "message": "The connection dropped before the reply was complete.",
+        "action": {"kind": "retry", "label": "Retry", "url": null},
+        "retry_after_secs": null
+    });
+    let mut end = MessageEnd::plain(MessageStatus::Interrupted);
+    end.error_json = Some(error.to_string());
+    s.finish_assistant_message(reply.id, end).unwrap();
+    let m = s.get_message(reply.id).unwrap().unwrap();
+    assert_eq!(m.error, Some(error));
+    assert_eq!(m.content, "partial");
+}
+
+/// The page reads these field names (app/IPC.md `Message` and `Usage`); nothing more, nothing less.
+#[test]
+fn message_serializes_to_the_ipc_shape() {
+    let (s, c) = store_with_conversation();
+    let reply = s.start_assistant_message(c.id, "openai/gpt-4o").unwrap();
+    s.append_to_message(reply.id, "Hi", "hmm").unwrap();
+    s.finish_assistant_message(reply.id, full_end(MessageStatus::Complete))
+        .unwrap();
+    let m = s.get_message(reply.id).unwrap().unwrap();
+    let value = serde_json::to_value(&m).unwrap();
+    assert_eq!(
+        value,
+        json!({
+            "id": reply.id,
+            "conversation_id": c.id,
+            "role": "assistant",
+            "content": "Hi",
+            "reasoning": "hmm",
+            "status": "complete",
+            "model": "openai/gpt-4o-2024-08-06",
+            "provider": "OpenAI",
+            "finish_reason": "stop",
+            "error": null,
+            "usage": {
+                "prompt_tokens": 1200,
+                "completion_tokens": 300,
+                "reasoning_tokens": 120,
+                "cached_tokens": 1000,
+                "cost_usd": 0.0000368
+            },
+            "created_at": m.created_at
+        })
+    );
+    let user = serde_json::to_value(s.add_user_message(c.id, "q").unwrap()).unwrap();
+    assert_eq!(user["usage"], serde_json::Value::Null);
+    assert_eq!(user["reasoning"], serde_json::Value::Null);
+    assert_eq!(user["role"], "user");
+    let summary = serde_json::to_value(s.get_conversation(c.id).unwrap().unwrap()).unwrap();
+    let mut keys: Vec<&str> = summary
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "created_at",
+            "id",
+            "message_count",
+            "model",
+            "title",
+            "updated_at"
+        ]
+    );
+}
+
+#[test]
+fn every_status_round_trips_through_the_database() {
+    let (s, c) = store_with_conversation();
+    for status in [
+        MessageStatus::Complete,
+        MessageStatus::Stopped,
+        MessageStatus::Interrupted,
+        MessageStatus::Error,
+    ] {
+        let reply = s.start_assistant_message(c.id, "m").unwrap();
+        s.finish_assistant_message(reply.id, MessageEnd::plain(status))
+            .unwrap();
+        let m = s.get_message(reply.id).unwrap().unwrap();
+        assert_eq!(m.status, status);
+        assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+    }
+}
+
+#[test]
+fn spend_outlives_the_deleted_reply() {
+    let (s, c) = store_with_conversation();
+    let reply = s.start_assistant_message(c.id, "m").unwrap();
+    s.finish_assistant_message(reply.id, full_end(MessageStatus::Complete))
+        .unwrap();
+    s.delete_message(reply.id).unwrap();
+    assert_eq!(s.get_message(reply.id).unwrap(), None);
+    assert!(matches!(
+        s.delete_message(reply.id),
+        Err(HistoryError::NotFound("message"))
+    ));
+
+    let other = s.start_assistant_message(c.id, "m").unwrap();
+    s.finish_assistant_message(other.id, full_end(MessageStatus::Complete))
+        .unwrap();
+    s.delete_conversation(c.id).unwrap();
+    let model = Some("openai/gpt-4o-2024-08-06".to_owned());
+    assert_eq!(
+        ledger(&s),
+        [
+            (None, Some(36_800), model.clone()),
+            (None, Some(36_800), model)
+        ]
+    );
+}
+
+#[test]
+fn a_later_cost_correction_replaces_the_figures_in_place() {
+    let (s, c) = store_with_conversation();
+    let reply = s.start_assistant_message(c.id, "m").unwrap();
+    let mut end = full_end(MessageStatus::Stopped);
+    end.usage = None; // stopped before the usage chunk arrived
+    s.finish_assistant_message(reply.id, end).unwrap();
+    assert_eq!(s.get_message(reply.id).unwrap().unwrap().usage, None);
+
+    s.record_usage(reply.id, &usage(0.000669)).unwrap();
+    s.record_usage(reply.id, &usage(0.000669)).unwrap();
+    let u = s.get_message(reply.id).unwrap().unwrap().usage.unwrap();
+    assert_eq!(u.cost_nanos, Some(669_000));
+    assert_eq!(ledger(&s).len(), 1, "one ledger row per reply");
+    assert!(matches!(
+        s.record_usage(999, &usage(0.1)),
+        Err(HistoryError::NotFound("message"))
+    ));
+}
+
+#[test]
+fn ledger_sums_are_exact() {
+    let (s, c) = store_with_conversation();
+    let costs = [0.0000368, 0.000669, 0.0, 0.0000368, 0.0123456789];
+    for cost in costs {
+        let reply = s.start_assistant_message(c.id, "m").unwrap();
+        let mut end = full_end(MessageStatus::Complete);
+        end.usage = Some(usage(cost));
+        s.finish_assistant_message(reply.id, end).unwrap();
+    }
+    let total: i64 = s
+        .read(|c| Ok(c.query_row("SELECT sum(cost_nanos) FROM usage_ledger", [], |r| r.get(0))?))
+        .unwrap();
+    // By hand: 36_800 + 669_000 + 0 + 36_800 + 12_345_679
+    assert_eq!(total, 13_088_279);
+}

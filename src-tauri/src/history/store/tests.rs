@@ -1,0 +1,226 @@
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use super::*;
+use crate::history::{MessageEnd, MessageStatus};
+
+fn store() -> HistoryStore {
+    HistoryStore::open_in_memory().unwrap()
+}
+
+/// Timestamps are milliseconds: wait for the clock to move so "newer" is observable.
+fn tick() {
+    thread::sleep(Duration::from_millis(3));
+}
+
+#[test]
+fn the_store_can_be_shared_across_threads() {
+    fn assert_shareable<T: Clone + Send + Sync + 'static>() {}
+    assert_shareable::<HistoryStore>();
+}
+
+#[test]
+fn create_get_rename_and_set_model() {
+    let s = store();
+    let c = s.create_conversation("First", "openai/gpt-4o").unwrap();
+    assert_eq!(c.message_count, 0);
+    assert_eq!(c.created_at, c.updated_at);
+    assert_eq!(s.get_conversation(c.id).unwrap(), Some(c.clone()));
+
+    tick();
+    s.rename_conversation(c.id, "Renamed").unwrap();
+    s.set_conversation_model(c.id, "anthropic/claude-sonnet-4.5")
+        .unwrap();
+    let got = s.get_conversation(c.id).unwrap().unwrap();
+    assert_eq!(got.title, "Renamed");
+    assert_eq!(got.model, "anthropic/claude-sonnet-4.5");
+    assert_eq!(
+        got.updated_at, c.updated_at,
+        "renaming does not reorder the list"
+    );
+}
+
+#[test]
+fn unknown_ids_are_not_found() {
+    let s = store();
+    assert_eq!(s.get_conversation(42).unwrap(), None);
+    assert!(matches!(
+        s.rename_conversation(42, "x"),
+        Err(HistoryError::NotFound("conversation"))
+    ));
+    assert!(matches!(
+        s.set_conversation_model(42, "x"),
+        Err(HistoryError::NotFound("conversation"))
+    ));
+    assert!(matches!(
+        s.delete_conversation(42),
+        Err(HistoryError::NotFound("conversation"))
+    ));
+}
+
+#[test]
+fn list_is_newest_activity_first_with_message_counts() {
+    let s = store();
+    let a = s.create_conversation("a", "m").unwrap();
+    tick();
+    let b = s.create_conversation("b", "m").unwrap();
+    tick();
+    let c = s.create_conversation("c", "m").unwrap();
+    tick();
+    s.add_user_message(a.id, "hello").unwrap();
+    s.add_user_message(a.id, "again").unwrap();
+    let ids: Vec<i64> = s
+        .list_conversations()
+        .unwrap()
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(ids, [a.id, c.id, b.id]);
+
+    tick();
+    let reply = s.start_assistant_message(b.id, "m").unwrap();
+    tick();
+    s.finish_assistant_message(reply.id, MessageEnd::plain(MessageStatus::Complete))
+        .unwrap();
+    let list = s.list_conversations().unwrap();
+    let ids: Vec<i64> = list.iter().map(|c| c.id).collect();
+    assert_eq!(ids, [b.id, a.id, c.id]);
+    let counts: Vec<i64> = list.iter().map(|c| c.message_count).collect();
+    assert_eq!(counts, [1, 2, 0]);
+}
+
+#[test]
+fn ids_are_not_reused_after_a_delete() {
+    let s = store();
+    let a = s.create_conversation("a", "m").unwrap();
+    s.delete_conversation(a.id).unwrap();
+    let b = s.create_conversation("b", "m").unwrap();
+    assert!(b.id > a.id);
+}
+
+#[test]
+fn deleting_a_conversation_deletes_its_messages() {
+    let s = store();
+    let keep = s.create_conversation("keep", "m").unwrap();
+    let gone = s.create_conversation("gone", "m").unwrap();
+    let kept = s.add_user_message(keep.id, "stays").unwrap();
+    let m1 = s.add_user_message(gone.id, "q").unwrap();
+    let m2 = s.start_assistant_message(gone.id, "m").unwrap();
+    s.delete_conversation(gone.id).unwrap();
+    assert_eq!(s.get_conversation(gone.id).unwrap(), None);
+    assert_eq!(s.get_message(m1.id).unwrap(), None);
+    assert_eq!(s.get_message(m2.id).unwrap(), None);
+    assert!(s.messages(gone.id).unwrap().is_empty());
+    assert_eq!(s.messages(keep.id).unwrap(), [kept]);
+    let orphans: i64 = s
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM messages WHERE conversation_id = ?1",
+                [gone.id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(orphans, 0);
+}
+
+#[tokio::test]
+async fn call_runs_on_the_blocking_pool_and_returns_errors() {
+    let s = store();
+    let c = s
+        .call(|h| h.create_conversation("async", "m"))
+        .await
+        .unwrap();
+    let got = s.call(move |h| h.get_conversation(c.id)).await.unwrap();
+    assert_eq!(got.unwrap().title, "async");
+    let err = s.call(|h| h.delete_conversation(999)).await.unwrap_err();
+    assert!(matches!(err, HistoryError::NotFound("conversation")));
+}
+
+#[tokio::test]
+async fn a_panicking_call_is_an_error_and_the_store_stays_usable() {
+    let s = store();
+    let err = s
+        .call(|h| -> Result<()> { h.write(|_| panic!("boom")) })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, HistoryError::Task(_)));
+    // The writer mutex was poisoned by the panic; the connection is still fine.
+    assert!(s.create_conversation("after", "m").is_ok());
+}
+
+#[test]
+fn a_failed_write_rolls_back_the_whole_transaction() {
+    let s = store();
+    let err = s
+        .write_durably(|tx| {
+            tx.execute("INSERT INTO conversations (title, model, created_at, updated_at) VALUES ('x', 'm', 0, 0)", [])?;
+            Err::<(), _>(HistoryError::InvalidInput("changed my mind"))
+        })
+        .unwrap_err();
+    assert!(matches!(err, HistoryError::InvalidInput(_)));
+    assert!(s.list_conversations().unwrap().is_empty());
+    let sync: i64 = s
+        .read(|c| Ok(c.query_row("PRAGMA synchronous", [], |r| r.get(0))?))
+        .unwrap();
+    assert_eq!(
+        sync, 1,
+        "synchronous is back to NORMAL after a failed durable write"
+    );
+}
+
+/// Readers on their own connections see every committed batch, never a torn one, while the writer appends.
+#[test]
+fn readers_see_consistent_text_while_a_reply_streams() {
+    const BATCHES: usize = 300;
+    const BATCH: &str = "0123456789";
+    let dir = tempfile::tempdir().unwrap();
+    let s = HistoryStore::open(&dir.path().join("h.sqlite3")).unwrap();
+    let c = s.create_conversation("t", "m").unwrap();
+    let reply = s.start_assistant_message(c.id, "m").unwrap().id;
+    let done = Arc::new(AtomicBool::new(false));
+
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let (s, done) = (s.clone(), done.clone());
+            thread::spawn(move || {
+                let (mut last_len, mut reads) = (0, 0);
+                while !done.load(Ordering::Acquire) {
+                    let m = s.get_message(reply).unwrap().unwrap();
+                    assert_eq!(m.content.len() % BATCH.len(), 0, "torn batch");
+                    assert!(m.content.len() >= last_len, "text went backwards");
+                    assert_eq!(m.content, BATCH.repeat(m.content.len() / BATCH.len()));
+                    last_len = m.content.len();
+                    reads += 1;
+                    let listed = s.list_conversations().unwrap();
+                    assert_eq!(listed.len(), 1);
+                }
+                reads
+            })
+        })
+        .collect();
+
+    for _ in 0..BATCHES {
+        s.append_to_message(reply, BATCH, "").unwrap();
+    }
+    s.finish_assistant_message(reply, MessageEnd::plain(MessageStatus::Complete))
+        .unwrap();
+    done.store(true, Ordering::Release);
+    for r in readers {
+        assert!(r.join().unwrap() > 0);
+    }
+    let m = s.get_message(reply).unwrap().unwrap();
+    assert_eq!(m.content.len(), BATCHES * BATCH.len());
+    assert_eq!(m.status, MessageStatus::Complete);
+}
+
+#[test]
+fn quick_check_passes_on_a_sound_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = HistoryStore::open(&dir.path().join("h.sqlite3")).unwrap();
+    s.create_conversation("t", "m").unwrap();
+    s.quick_check().unwrap();
+    store().quick_check().unwrap();
+}

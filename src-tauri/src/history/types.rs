@@ -1,0 +1,205 @@
+//! The values the store takes and gives. `Message` and `ConversationSummary` serialize to the shapes in
+//! `app/IPC.md`; fields the page does not see are `#[serde(skip)]`.
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use serde::{Deserialize, Serialize};
+
+use crate::history::money::nanos_to_usd;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    User,
+    Assistant,
+    System,
+}
+
+impl Role {
+    /// The name used both in the database and in the OpenRouter API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Assistant => "assistant",
+            Self::System => "system",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Self::User, Self::Assistant, Self::System]
+            .into_iter()
+            .find(|r| r.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    Complete,
+    /// Still arriving. A message found in this state when the store opens was cut off by a crash.
+    Streaming,
+    /// The user pressed stop; the text so far is kept.
+    Stopped,
+    /// The stream broke, or the app was killed while it streamed.
+    Interrupted,
+    Error,
+}
+
+impl MessageStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Complete => "complete",
+            Self::Streaming => "streaming",
+            Self::Stopped => "stopped",
+            Self::Interrupted => "interrupted",
+            Self::Error => "error",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Complete,
+            Self::Streaming,
+            Self::Stopped,
+            Self::Interrupted,
+            Self::Error,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+/// Stored as their names, so the database stays readable with any SQLite tool.
+macro_rules! sql_as_name {
+    ($type:ty) => {
+        impl ToSql for $type {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.as_str()))
+            }
+        }
+        impl FromSql for $type {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let text = value.as_str()?;
+                <$type>::parse(text).ok_or_else(|| {
+                    FromSqlError::Other(format!("unknown {} {text:?}", stringify!($type)).into())
+                })
+            }
+        }
+    };
+}
+sql_as_name!(Role);
+sql_as_name!(MessageStatus);
+
+/// Token counts and cost of one reply, as the page sees them (`Usage` in IPC.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessageUsage {
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+    pub reasoning_tokens: Option<i64>,
+    pub cached_tokens: Option<i64>,
+    /// Derived from `cost_nanos` for the page; sums in Rust use `cost_nanos`.
+    pub cost_usd: Option<f64>,
+    #[serde(skip)]
+    pub cost_nanos: Option<i64>,
+}
+
+impl MessageUsage {
+    pub(crate) fn new(
+        prompt_tokens: i64,
+        completion_tokens: i64,
+        reasoning_tokens: Option<i64>,
+        cached_tokens: Option<i64>,
+        cost_nanos: Option<i64>,
+    ) -> Self {
+        Self {
+            prompt_tokens,
+            completion_tokens,
+            reasoning_tokens,
+            cached_tokens,
+            cost_usd: cost_nanos.map(nanos_to_usd),
+            cost_nanos,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Message {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub role: Role,
+    pub content: String,
+    pub reasoning: Option<String>,
+    pub status: MessageStatus,
+    /// The model that served it (assistant); until the reply says, the model that was asked.
+    pub model: Option<String>,
+    pub provider: Option<String>,
+    pub finish_reason: Option<String>,
+    /// The `UserError` the app stored when the reply ended in error or was interrupted, as it was given.
+    pub error: Option<serde_json::Value>,
+    pub usage: Option<MessageUsage>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    #[serde(skip)]
+    pub native_finish_reason: Option<String>,
+    /// OpenRouter's generation id, to look the real cost up later (`/generation`).
+    #[serde(skip)]
+    pub generation_id: Option<String>,
+    #[serde(skip)]
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConversationSummary {
+    pub id: i64,
+    pub title: String,
+    /// The model the conversation last asked for.
+    pub model: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub message_count: i64,
+}
+
+/// Token counts and cost as one reply reported them; goes into the usage ledger.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UsageRecord {
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+    pub reasoning_tokens: Option<i64>,
+    pub cached_tokens: Option<i64>,
+    /// USD × 10⁹ (see [`crate::history::usd_to_nanos`]); `None` when the API gave no cost.
+    pub cost_nanos: Option<i64>,
+    /// The raw `usage` object as JSON, kept for full fidelity (export, later corrections).
+    pub raw_json: Option<String>,
+}
+
+/// How a streamed reply ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageEnd {
+    /// Anything but `Streaming`.
+    pub status: MessageStatus,
+    pub finish_reason: Option<String>,
+    pub native_finish_reason: Option<String>,
+    /// The model that served it; `None` keeps the model the reply was started with.
+    pub model: Option<String>,
+    pub provider: Option<String>,
+    pub generation_id: Option<String>,
+    pub usage: Option<UsageRecord>,
+    /// The serialized `UserError`, stored as given and handed back to the page as JSON.
+    pub error_json: Option<String>,
+}
+
+#[cfg(test)]
+impl MessageEnd {
+    /// An end with nothing but a status, for tests.
+    pub(crate) fn plain(status: MessageStatus) -> Self {
+        Self {
+            status,
+            finish_reason: None,
+            native_finish_reason: None,
+            model: None,
+            provider: None,
+            generation_id: None,
+            usage: None,
+            error_json: None,
+        }
+    }
+}
