@@ -77,7 +77,7 @@ unit: ui
 ## The real window: the release app under Xvfb, driven through tauri-driver and WebKitWebDriver.
 e2e: app
 	cargo build --release -p acceptance --bin mock-openrouter
-	cargo test --release -p acceptance --test e2e --no-run
+	cargo test --release -p acceptance --features e2e --test e2e --no-run
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
 
 ## Benchmarks: idle memory of the app next to a minimal Tauri window, and the release binary size.

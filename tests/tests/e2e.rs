@@ -16,7 +16,8 @@ const POLL: Duration = Duration::from_millis(100);
 const GOOD_KEY: &str = "sk-or-v1-e2e0000000000000000000000000000000000000000000000000000000000";
 
 fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| panic!("{name} is not set: run these tests with `make e2e`"))
+    std::env::var(name)
+        .unwrap_or_else(|_| panic!("{name} is not set: run these tests with `make e2e`"))
 }
 
 fn mock_origin() -> String {
@@ -85,15 +86,26 @@ async fn button(driver: &WebDriver, text: &str) -> WebElement {
 async fn assistant_reply(driver: &WebDriver, statuses: &[&str]) -> WebElement {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        if let Ok(all) = driver.find_all(By::Css("article[data-role='assistant']")).await {
+        if let Ok(all) = driver
+            .find_all(By::Css("article[data-role='assistant']"))
+            .await
+        {
             if let Some(last) = all.last() {
-                let status = last.attr("data-status").await.ok().flatten().unwrap_or_default();
+                let status = last
+                    .attr("data-status")
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
                 if statuses.contains(&status.as_str()) {
                     return last.clone();
                 }
             }
         }
-        assert!(tokio::time::Instant::now() < deadline, "no assistant reply with status {statuses:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no assistant reply with status {statuses:?}"
+        );
         tokio::time::sleep(POLL).await;
     }
 }
@@ -111,7 +123,11 @@ async fn last_chat_request() -> Value {
         .into_iter()
         .flatten()
         .rev()
-        .find(|r| r["path"].as_str().is_some_and(|p| p.ends_with("/chat/completions")))
+        .find(|r| {
+            r["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("/chat/completions"))
+        })
         .cloned()
         .expect("the mock received a chat request")
 }
@@ -120,13 +136,23 @@ async fn last_chat_request() -> Value {
 async fn t1_first_run_asks_for_a_key_checks_it_and_keeps_it() {
     let driver = launch(&data_dir("first-run")).await;
     by_css(&driver, "h1").await;
-    let heading = driver.find(By::Css("h1")).await.expect("h1").text().await.expect("text");
+    let heading = driver
+        .find(By::Css("h1"))
+        .await
+        .expect("h1")
+        .text()
+        .await
+        .expect("text");
     assert_eq!(heading, "Welcome to OpenRouter Desktop");
     screenshot(&driver, "01-first-run").await;
 
     let input = by_css(&driver, "input[aria-label='OpenRouter API key']").await;
     input.send_keys("sk-or-v1-bad-key").await.expect("type");
-    button(&driver, "Save key").await.click().await.expect("click");
+    button(&driver, "Save key")
+        .await
+        .click()
+        .await
+        .expect("click");
     let alert = by_css(&driver, "[role='alert']").await;
     let text = alert.text().await.expect("alert text");
     assert!(text.contains("did not accept your API key"), "{text}");
@@ -134,11 +160,18 @@ async fn t1_first_run_asks_for_a_key_checks_it_and_keeps_it() {
 
     input.clear().await.expect("clear");
     input.send_keys(GOOD_KEY).await.expect("type");
-    button(&driver, "Save key").await.click().await.expect("click");
+    button(&driver, "Save key")
+        .await
+        .click()
+        .await
+        .expect("click");
     by_css(&driver, "textarea[aria-label='Message']").await;
     screenshot(&driver, "03-key-saved").await;
     let page = driver.source().await.expect("page source");
-    assert!(!page.contains(GOOD_KEY), "the key must not stay in the page");
+    assert!(
+        !page.contains(GOOD_KEY),
+        "the key must not stay in the page"
+    );
     driver.quit().await.expect("quit");
 
     // A restart finds the key in the keyring: straight to the chat.
@@ -155,7 +188,10 @@ async fn t2_a_reply_streams_in_and_the_conversation_survives_a_restart() {
     send(&driver, "Hello from the end-to-end test").await;
     let reply = assistant_reply(&driver, &["complete"]).await;
     let text = reply.text().await.expect("reply text");
-    assert!(text.contains("Hello from the end-to-end test"), "mock echoes the prompt: {text}");
+    assert!(
+        text.contains("Hello from the end-to-end test"),
+        "mock echoes the prompt: {text}"
+    );
     assert!(
         reply.find(By::Css("pre code")).await.is_ok(),
         "markdown code block rendered"
@@ -165,20 +201,28 @@ async fn t2_a_reply_streams_in_and_the_conversation_survives_a_restart() {
     let request = last_chat_request().await;
     assert_eq!(request["body"]["stream"], json!(true));
     assert_eq!(request["body"]["usage"], json!({"include": true}));
-    assert!(request["body"]["model"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(request["body"]["model"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
     driver.quit().await.expect("quit");
 
     let driver = launch(&dir).await;
     let nav = by_css(&driver, "nav[aria-label='Conversations']").await;
     let entry = nav
-        .query(By::XPath(".//button[contains(., 'Hello from the end-to-end test')]"))
+        .query(By::XPath(
+            ".//button[contains(., 'Hello from the end-to-end test')]",
+        ))
         .wait(WAIT, POLL)
         .first()
         .await
         .expect("the conversation is listed after a restart");
     entry.click().await.expect("open it");
     let reply = assistant_reply(&driver, &["complete"]).await;
-    assert!(reply.text().await.expect("text").contains("Hello from the end-to-end test"));
+    assert!(reply
+        .text()
+        .await
+        .expect("text")
+        .contains("Hello from the end-to-end test"));
     screenshot(&driver, "05-after-restart").await;
     driver.quit().await.expect("quit");
 }
@@ -186,7 +230,11 @@ async fn t2_a_reply_streams_in_and_the_conversation_survives_a_restart() {
 #[tokio::test]
 async fn t3_stop_ends_the_stream_and_keeps_the_partial_reply() {
     let driver = launch(&data_dir("stop")).await;
-    mock("scenario", Some(json!({"scenario": "slow", "chunks": 200, "delay_ms": 100}))).await;
+    mock(
+        "scenario",
+        Some(json!({"scenario": "slow", "chunks": 200, "delay_ms": 100})),
+    )
+    .await;
     send(&driver, "Tell me a long story").await;
     let streaming = assistant_reply(&driver, &["streaming"]).await;
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -199,7 +247,11 @@ async fn t3_stop_ends_the_stream_and_keeps_the_partial_reply() {
     let kept = reply.text().await.expect("text");
     assert!(kept.contains("Stopped"), "{kept}");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(reply.text().await.expect("text"), kept, "nothing arrives after Stop");
+    assert_eq!(
+        reply.text().await.expect("text"),
+        kept,
+        "nothing arrives after Stop"
+    );
     screenshot(&driver, "06-stopped").await;
     driver.quit().await.expect("quit");
 }
@@ -207,7 +259,11 @@ async fn t3_stop_ends_the_stream_and_keeps_the_partial_reply() {
 #[tokio::test]
 async fn t4_no_credits_reads_as_a_sentence_with_a_way_out() {
     let driver = launch(&data_dir("402")).await;
-    mock("scenario", Some(json!({"scenario": "http_error", "status": 402}))).await;
+    mock(
+        "scenario",
+        Some(json!({"scenario": "http_error", "status": 402})),
+    )
+    .await;
     send(&driver, "Will this cost money?").await;
     let reply = assistant_reply(&driver, &["error"]).await;
     let text = reply.text().await.expect("text");
@@ -239,7 +295,11 @@ async fn t5_a_stream_that_dies_midway_keeps_the_text_and_offers_retry() {
         .expect("a Retry button");
     retry.click().await.expect("retry");
     let again = assistant_reply(&driver, &["complete"]).await;
-    assert!(again.text().await.expect("text").contains("Start, then fail"));
+    assert!(again
+        .text()
+        .await
+        .expect("text")
+        .contains("Start, then fail"));
     screenshot(&driver, "09-retried").await;
     driver.quit().await.expect("quit");
 }

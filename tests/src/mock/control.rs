@@ -1,0 +1,65 @@
+//! `/__mock/*`: scripting the mock from another process (end-to-end tests, demos).
+
+use axum::extract::State as AxumState;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use super::fixtures;
+use super::scenario::Scenario;
+use super::state::{Account, State};
+
+/// `POST /__mock/scenario`: queue one scenario (`{"scenario":"slow",...}`) or several (a JSON array of them).
+pub async fn push_scenario(
+    AxumState(state): AxumState<State>,
+    Json(body): Json<Value>,
+) -> Response {
+    let items = match body {
+        Value::Array(items) => items,
+        single => vec![single],
+    };
+    let mut parsed = Vec::with_capacity(items.len());
+    for item in items {
+        match Scenario::from_json(item) {
+            Ok(scenario) => parsed.push(scenario),
+            Err(problem) => {
+                return (StatusCode::BAD_REQUEST, Json(json!({"error": problem}))).into_response()
+            }
+        }
+    }
+    for scenario in parsed {
+        state.push_scenario(scenario);
+    }
+    Json(json!({"queued": state.queued()})).into_response()
+}
+
+/// `GET /__mock/scenario`: what is queued.
+pub async fn queued(AxumState(state): AxumState<State>) -> Response {
+    Json(json!({"queued": state.queued()})).into_response()
+}
+
+/// `GET /__mock/requests`: every API request received so far (no keys).
+pub async fn requests(AxumState(state): AxumState<State>) -> Response {
+    Json(state.requests()).into_response()
+}
+
+/// `POST /__mock/reset`: forget requests, queue and generations; default account.
+pub async fn reset(AxumState(state): AxumState<State>) -> Response {
+    state.reset();
+    Json(json!({"reset": true})).into_response()
+}
+
+/// `POST /__mock/account`: set the numbers `/key` and `/credits` report (missing fields take defaults).
+pub async fn set_account(
+    AxumState(state): AxumState<State>,
+    Json(account): Json<Account>,
+) -> Response {
+    state.set_account(account.clone());
+    Json(account).into_response()
+}
+
+/// `GET /__mock/fixtures`: names `replay` accepts.
+pub async fn fixtures() -> Response {
+    Json(json!({"fixtures": fixtures::sse_names()})).into_response()
+}

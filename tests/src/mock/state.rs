@@ -1,0 +1,212 @@
+//! The mock's shared state: queued scenarios, the request log, served generations and the account numbers.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::scenario::Scenario;
+
+/// Settings fixed when the server starts.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// Pause between the data events of generated (non-replay) streams. Zero keeps tests fast; the binary uses a
+    /// few tens of milliseconds so a demo visibly streams.
+    pub chunk_delay: Duration,
+    /// Answer when nothing is queued and the prompt is not a `/mock` command.
+    pub default_scenario: Scenario,
+    /// Print one line per request on stderr.
+    pub log_requests: bool,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            chunk_delay: Duration::ZERO,
+            default_scenario: Scenario::Default,
+            log_requests: false,
+        }
+    }
+}
+
+/// Numbers behind `/key` and `/credits`. Defaults are the OpenAPI spec's examples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Account {
+    /// `/credits` `total_credits` (USD).
+    pub total_credits: f64,
+    /// `/credits` `total_usage` (USD).
+    pub total_usage: f64,
+    /// `/key` `limit`: the per-key cap, `None` = unlimited.
+    pub key_limit: Option<f64>,
+    /// `/key` `usage` (and the daily/weekly/monthly windows).
+    pub key_usage: f64,
+    /// `/key` `is_free_tier`.
+    pub is_free_tier: bool,
+}
+
+impl Default for Account {
+    fn default() -> Self {
+        Self {
+            total_credits: 100.5,
+            total_usage: 25.75,
+            key_limit: Some(100.0),
+            key_usage: 25.5,
+            is_free_tier: false,
+        }
+    }
+}
+
+/// How a streamed chat response ended, as the server saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StreamEnd {
+    /// Every byte was handed to the connection.
+    Completed,
+    /// The mock cut the connection on purpose (`drop` scenario).
+    CutByMock,
+    /// The body was dropped before the end: the client went away (Stop button) or the server shut down.
+    ClientGone,
+}
+
+/// One request the mock received. The API key is never stored: only whether a bearer header was present.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordedRequest {
+    /// Sequence number, unique for the server's lifetime.
+    pub id: u64,
+    pub method: String,
+    /// Path without the query, e.g. `/api/v1/chat/completions`.
+    pub path: String,
+    pub query: Option<String>,
+    /// The body parsed as JSON; `None` when empty or not JSON.
+    pub body: Option<Value>,
+    /// Whether an `Authorization: Bearer …` header was present.
+    pub has_bearer: bool,
+    /// Request headers (lower-case names) except `authorization`, `cookie` and `proxy-authorization`.
+    pub headers: BTreeMap<String, String>,
+    /// Milliseconds since the server started.
+    pub received_ms: u64,
+    /// Response status, once the handler has produced it.
+    pub status: Option<u16>,
+    /// Name of the scenario used (chat requests only).
+    pub scenario: Option<String>,
+    /// For streamed bodies: how the stream ended, and when (ms since start).
+    pub stream_end: Option<StreamEnd>,
+    pub stream_end_ms: Option<u64>,
+}
+
+/// What the mock remembers about a chat reply it served, for `/generation?id=`.
+#[derive(Debug, Clone)]
+pub struct ServedGeneration {
+    pub request_id: u64,
+    pub model: String,
+    pub provider: String,
+    pub streamed: bool,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub reasoning_tokens: u64,
+    pub cost: f64,
+    pub finish_reason: Option<String>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    queue: VecDeque<Scenario>,
+    requests: Vec<RecordedRequest>,
+    generations: HashMap<String, ServedGeneration>,
+    account: Account,
+    next_id: u64,
+}
+
+/// State shared by every handler.
+#[derive(Debug)]
+pub struct SharedState {
+    pub config: MockConfig,
+    started: Instant,
+    inner: Mutex<Inner>,
+}
+
+pub type State = Arc<SharedState>;
+
+impl SharedState {
+    pub fn new(config: MockConfig) -> State {
+        Arc::new(Self {
+            config,
+            started: Instant::now(),
+            inner: Mutex::new(Inner::default()),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave `Inner` half-updated in a way that matters to a mock.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn elapsed_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    pub fn push_scenario(&self, scenario: Scenario) {
+        self.lock().queue.push_back(scenario);
+    }
+
+    pub fn pop_scenario(&self) -> Option<Scenario> {
+        self.lock().queue.pop_front()
+    }
+
+    pub fn queued(&self) -> Vec<Scenario> {
+        self.lock().queue.iter().cloned().collect()
+    }
+
+    /// Stores a request and returns its id.
+    pub fn record(&self, mut request: RecordedRequest) -> u64 {
+        let mut inner = self.lock();
+        inner.next_id += 1;
+        request.id = inner.next_id;
+        inner.requests.push(request);
+        inner.next_id
+    }
+
+    pub fn update_request(&self, id: u64, update: impl FnOnce(&mut RecordedRequest)) {
+        let mut inner = self.lock();
+        if let Some(request) = inner.requests.iter_mut().find(|r| r.id == id) {
+            update(request);
+        }
+    }
+
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.lock().requests.clone()
+    }
+
+    pub fn record_generation(&self, id: &str, generation: ServedGeneration) {
+        self.lock().generations.insert(id.to_owned(), generation);
+    }
+
+    pub fn generation(&self, id: &str) -> Option<ServedGeneration> {
+        self.lock().generations.get(id).cloned()
+    }
+
+    pub fn account(&self) -> Account {
+        self.lock().account.clone()
+    }
+
+    pub fn set_account(&self, account: Account) {
+        self.lock().account = account;
+    }
+
+    /// Forgets requests, queued scenarios and served generations, and restores the default account.
+    pub fn reset(&self) {
+        let mut inner = self.lock();
+        inner.queue.clear();
+        inner.requests.clear();
+        inner.generations.clear();
+        inner.account = Account::default();
+    }
+}
