@@ -124,14 +124,7 @@ impl Chat {
         &self,
         f: impl FnOnce(&HistoryStore) -> Result<R, HistoryError> + Send + 'static,
     ) -> Result<R, UserError> {
-        let store = self.history.clone();
-        match tokio::task::spawn_blocking(move || f(&store)).await {
-            Ok(result) => result.map_err(UserError::from),
-            Err(e) => Err(UserError::new(
-                ErrorKind::Storage,
-                format!("The history task failed ({e})."),
-            )),
-        }
+        self.history.call(f).await.map_err(UserError::from)
     }
 
     /// Saves the user's message, starts the reply and returns at once; the reply streams to `sink`.
