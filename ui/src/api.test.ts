@@ -1,0 +1,86 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { deleteConversation, openExternal, saveApiKey, sendMessage, toUserError, type StreamEvent } from "./api";
+import { FakeCore, settle } from "./test/fake-core";
+
+describe("toUserError", () => {
+  it("keeps a UserError from the core", () => {
+    const error = {
+      kind: "no_credits",
+      message: "Your OpenRouter credits are used up.",
+      action: { kind: "open_url", label: "Add credits", url: "https://openrouter.ai/settings/credits" },
+      retry_after_secs: null,
+    };
+    expect(toUserError(error)).toEqual(error);
+  });
+
+  it("maps unknown kinds and odd actions to safe values", () => {
+    expect(toUserError({ kind: "bogus", message: "Hm.", action: { kind: "rm -rf", label: "x" }, retry_after_secs: "5" })).toEqual({
+      kind: "unknown",
+      message: "Hm.",
+      action: null,
+      retry_after_secs: null,
+    });
+    expect(toUserError({ kind: "rate_limited", message: "Slow down.", action: { kind: "open_url", label: "Open" } }).action).toBeNull();
+  });
+
+  it("turns strings, Errors and junk into an unknown UserError", () => {
+    expect(toUserError("command send_message not found")).toMatchObject({ kind: "unknown", message: "command send_message not found" });
+    expect(toUserError(new Error("boom"))).toMatchObject({ kind: "unknown", message: "boom" });
+    for (const junk of [undefined, null, 42, {}, { message: "" }, { kind: "offline" }, ""]) {
+      const error = toUserError(junk);
+      expect(error.kind).toBe("unknown");
+      expect(error.message).toBe("Something went wrong. Please try again.");
+    }
+  });
+});
+
+describe("commands", () => {
+  let core: FakeCore;
+  beforeEach(() => {
+    core = new FakeCore().install();
+  });
+
+  it("passes camelCase arguments as IPC.md says", async () => {
+    core.on("save_api_key", () => ({})).on("delete_conversation", () => null);
+    await saveApiKey("sk-or-1", true);
+    await deleteConversation(5);
+    expect(core.calls).toEqual([
+      { command: "save_api_key", args: { key: "sk-or-1", sessionOnly: true } },
+      { command: "delete_conversation", args: { id: 5 } },
+    ]);
+  });
+
+  it("streams send_message events in order to the callback", async () => {
+    const seen: StreamEvent[] = [];
+    core.on("send_message", (args) => {
+      const emit = core.channelOf(args);
+      emit({ type: "meta", model: "m", provider: "p" });
+      emit({ type: "delta", content: "a", reasoning: "" });
+      emit({ type: "done", status: "complete", finish_reason: "stop", error: null });
+      return { conversation_id: 1, user_message_id: 2, assistant_message_id: 3 };
+    });
+    const started = await sendMessage(null, "hi", "m", (event) => seen.push(event));
+    await settle();
+    expect(started.assistant_message_id).toBe(3);
+    expect(seen.map((event) => event.type)).toEqual(["meta", "delta", "done"]);
+    const args = core.callsOf("send_message")[0]?.args ?? {};
+    expect(Object.keys(args).sort()).toEqual(["conversationId", "model", "onEvent", "text"]);
+    expect(args["conversationId"]).toBeNull();
+  });
+
+  it("rejects with a UserError, also for a core that throws a plain string", async () => {
+    await expect(deleteConversation(1)).rejects.toMatchObject({ kind: "unknown", message: "command delete_conversation not found" });
+    core.on("delete_conversation", () => {
+      throw { kind: "storage", message: "The history database could not be written." };
+    });
+    await expect(deleteConversation(1)).rejects.toMatchObject({ kind: "storage" });
+  });
+
+  it("never asks the core to open anything but http(s)/mailto", async () => {
+    core.on("open_external", () => null);
+    await expect(openExternal("javascript:alert(1)")).rejects.toMatchObject({ kind: "invalid_input" });
+    await expect(openExternal("file:///etc/passwd")).rejects.toMatchObject({ kind: "invalid_input" });
+    await openExternal("https://openrouter.ai/keys");
+    expect(core.callsOf("open_external")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,293 @@
+// Typed wrappers over the Rust core's commands (src-tauri/src/app/IPC.md).
+// This is the only file that imports @tauri-apps/api.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { isExternalUrl } from "./safe-url";
+
+export { isExternalUrl };
+
+// ---------------------------------------------------------------------------
+// Shared types, exactly as serialized by the Rust core.
+
+export type UserErrorKind =
+  | "unauthorized"
+  | "no_credits"
+  | "rate_limited"
+  | "forbidden"
+  | "bad_request"
+  | "not_found"
+  | "timeout"
+  | "provider_down"
+  | "server_error"
+  | "offline"
+  | "interrupted"
+  | "empty_reply"
+  | "no_key"
+  | "keyring_unavailable"
+  | "storage"
+  | "invalid_input"
+  | "unknown";
+
+export interface UserAction {
+  kind: "open_url" | "retry" | "enter_key";
+  label: string;
+  url?: string | null;
+}
+
+export interface UserError {
+  kind: UserErrorKind;
+  message: string;
+  action?: UserAction | null;
+  retry_after_secs?: number | null;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  reasoning_tokens: number | null;
+  cached_tokens: number | null;
+  cost_usd: number | null;
+}
+
+export type MessageStatus = "complete" | "streaming" | "stopped" | "interrupted" | "error";
+
+export interface Message {
+  id: number;
+  conversation_id: number;
+  role: "user" | "assistant" | "system";
+  content: string;
+  reasoning: string | null;
+  status: MessageStatus;
+  model: string | null;
+  provider: string | null;
+  finish_reason: string | null;
+  error: UserError | null;
+  usage: Usage | null;
+  created_at: number;
+}
+
+export interface ConversationSummary {
+  id: number;
+  title: string;
+  model: string;
+  created_at: number;
+  updated_at: number;
+  message_count: number;
+}
+
+export interface ConversationDetail {
+  conversation: ConversationSummary;
+  messages: Message[];
+}
+
+export interface ModelSummary {
+  id: string;
+  name: string;
+  description: string;
+  context_length: number | null;
+  prompt_price_per_million: string | null;
+  completion_price_per_million: string | null;
+  is_free: boolean;
+  supports_reasoning: boolean;
+}
+
+export interface AppStatus {
+  has_key: boolean;
+  key_storage: "keyring" | "session" | "none";
+  keyring_problem: string | null;
+  /** Plain sentence when the history file could not be opened (newer cores; absent from older ones). */
+  history_problem?: string | null;
+  version: string;
+}
+
+export interface KeyInfo {
+  label: string;
+  limit: number | null;
+  limit_remaining: number | null;
+  usage: number;
+  is_free_tier: boolean;
+  stored_in: "keyring" | "session";
+}
+
+export type Theme = "system" | "light" | "dark";
+
+export interface Settings {
+  default_model: string;
+  theme: Theme;
+}
+
+export interface TurnStarted {
+  conversation_id: number;
+  user_message_id: number;
+  assistant_message_id: number;
+}
+
+export type StreamEvent =
+  | { type: "meta"; model: string | null; provider: string | null }
+  | { type: "delta"; content: string; reasoning: string }
+  | { type: "usage"; usage: Usage }
+  | { type: "done"; status: MessageStatus; finish_reason: string | null; error: UserError | null };
+
+// ---------------------------------------------------------------------------
+// Errors
+
+const USER_ERROR_KINDS: ReadonlySet<string> = new Set<UserErrorKind>([
+  "unauthorized",
+  "no_credits",
+  "rate_limited",
+  "forbidden",
+  "bad_request",
+  "not_found",
+  "timeout",
+  "provider_down",
+  "server_error",
+  "offline",
+  "interrupted",
+  "empty_reply",
+  "no_key",
+  "keyring_unavailable",
+  "storage",
+  "invalid_input",
+  "unknown",
+]);
+
+const GENERIC_MESSAGE = "Something went wrong. Please try again.";
+
+function normaliseAction(value: unknown): UserAction | null {
+  if (typeof value !== "object" || value === null) return null;
+  const raw = value as Record<string, unknown>;
+  const kind = raw["kind"];
+  const label = raw["label"];
+  if (kind !== "open_url" && kind !== "retry" && kind !== "enter_key") return null;
+  if (typeof label !== "string" || label.trim() === "") return null;
+  const url = typeof raw["url"] === "string" ? raw["url"] : null;
+  if (kind === "open_url" && url === null) return null;
+  return { kind, label, url };
+}
+
+/** Turns anything a command rejected with into a UserError. */
+export function toUserError(reason: unknown): UserError {
+  if (typeof reason === "object" && reason !== null && !(reason instanceof Error)) {
+    const raw = reason as Record<string, unknown>;
+    const message = raw["message"];
+    if (typeof message === "string" && message.trim() !== "") {
+      const kind = typeof raw["kind"] === "string" && USER_ERROR_KINDS.has(raw["kind"])
+        ? (raw["kind"] as UserErrorKind)
+        : "unknown";
+      const retryAfter = raw["retry_after_secs"];
+      return {
+        kind,
+        message,
+        action: normaliseAction(raw["action"]),
+        retry_after_secs: typeof retryAfter === "number" && Number.isFinite(retryAfter) ? retryAfter : null,
+      };
+    }
+    return { kind: "unknown", message: GENERIC_MESSAGE, action: null, retry_after_secs: null };
+  }
+  if (reason instanceof Error && reason.message.trim() !== "") {
+    return { kind: "unknown", message: reason.message, action: null, retry_after_secs: null };
+  }
+  if (typeof reason === "string" && reason.trim() !== "") {
+    return { kind: "unknown", message: reason, action: null, retry_after_secs: null };
+  }
+  return { kind: "unknown", message: GENERIC_MESSAGE, action: null, retry_after_secs: null };
+}
+
+export function isUserError(value: unknown): value is UserError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { message?: unknown }).message === "string" &&
+    typeof (value as { kind?: unknown }).kind === "string"
+  );
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (reason) {
+    throw toUserError(reason);
+  }
+}
+
+function streamChannel(onEvent: (event: StreamEvent) => void): Channel<StreamEvent> {
+  const channel = new Channel<StreamEvent>();
+  channel.onmessage = onEvent;
+  return channel;
+}
+
+// ---------------------------------------------------------------------------
+// Commands
+
+export function appStatus(): Promise<AppStatus> {
+  return call<AppStatus>("app_status");
+}
+
+export function saveApiKey(key: string, sessionOnly: boolean): Promise<KeyInfo> {
+  return call<KeyInfo>("save_api_key", { key, sessionOnly });
+}
+
+export function forgetApiKey(): Promise<null> {
+  return call<null>("forget_api_key");
+}
+
+export function listModels(): Promise<ModelSummary[]> {
+  return call<ModelSummary[]>("list_models");
+}
+
+export function listConversations(): Promise<ConversationSummary[]> {
+  return call<ConversationSummary[]>("list_conversations");
+}
+
+export function getConversation(id: number): Promise<ConversationDetail> {
+  return call<ConversationDetail>("get_conversation", { id });
+}
+
+export function deleteConversation(id: number): Promise<null> {
+  return call<null>("delete_conversation", { id });
+}
+
+/** Starts a turn; the reply streams to `onEvent` and always ends with one `done`. */
+export function sendMessage(
+  conversationId: number | null,
+  text: string,
+  model: string,
+  onEvent: (event: StreamEvent) => void,
+): Promise<TurnStarted> {
+  return call<TurnStarted>("send_message", {
+    conversationId,
+    text,
+    model,
+    onEvent: streamChannel(onEvent),
+  });
+}
+
+/** Replaces the reply `assistantMessageId` with a new one streamed to `onEvent`. */
+export function retryReply(
+  assistantMessageId: number,
+  onEvent: (event: StreamEvent) => void,
+): Promise<TurnStarted> {
+  return call<TurnStarted>("retry_reply", {
+    assistantMessageId,
+    onEvent: streamChannel(onEvent),
+  });
+}
+
+export function stopReply(assistantMessageId: number): Promise<null> {
+  return call<null>("stop_reply", { assistantMessageId });
+}
+
+export function getSettings(): Promise<Settings> {
+  return call<Settings>("get_settings");
+}
+
+export function updateSettings(settings: Settings): Promise<Settings> {
+  return call<Settings>("update_settings", { settings });
+}
+
+/** Opens an http(s) or mailto URL in the system browser; anything else is refused here too. */
+export function openExternal(url: string): Promise<null> {
+  if (!isExternalUrl(url)) {
+    return Promise.reject(toUserError({ kind: "invalid_input", message: "That link cannot be opened." }));
+  }
+  return call<null>("open_external", { url });
+}

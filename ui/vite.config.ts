@@ -1,0 +1,31 @@
+import { defineConfig } from "vitest/config";
+
+// The page is served by Tauri from ui/dist (tauri.conf.json: frontendDist "../ui/dist",
+// devUrl "http://localhost:5173"). Relative asset paths, no inline scripts: the CSP allows
+// `script-src 'self'` only.
+export default defineConfig({
+  base: "./",
+  clearScreen: false,
+  server: {
+    port: 5173,
+    strictPort: true,
+  },
+  envPrefix: ["VITE_", "TAURI_ENV_"],
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    // WebKitGTK / WKWebView (Safari 15+) and WebView2 (Chromium).
+    target: ["es2021", "safari15", "chrome105"],
+    modulePreload: { polyfill: false },
+    assetsInlineLimit: 0,
+    cssCodeSplit: false,
+    sourcemap: false,
+    rollupOptions: {
+      input: "index.html",
+    },
+  },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.ts"],
+  },
+});
