@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_BUILD := build-essential pkg-config curl file libwebkit2gtk-4.1-dev libayatana-appindicator3-dev
 APT_TEST := xvfb xauth dbus dbus-daemon at-spi2-core gnome-keyring webkit2gtk-driver xdotool x11-utils
 APP := target/release/openrouter-desktop
-MOCK := target/release/mock-openrouter
+MOCK := target/debug/mock-openrouter
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
@@ -22,7 +22,7 @@ test: deps-build deps-test check unit e2e
 
 ## The app pointed at the built-in mock OpenRouter server: try it with no account (any key starting sk-or-v1- works).
 demo: deps-build app
-	cargo build --release -p acceptance --bin mock-openrouter
+	cargo build -p acceptance --bin mock-openrouter
 	@set -euo pipefail; \
 	coproc MOCKP { exec ./$(MOCK); }; \
 	read -r line <&"$${MOCKP[0]}"; url="$${line#MOCK_URL=}"; \
@@ -66,7 +66,7 @@ fmt:
 ## Static checks: formatting, clippy with warnings as errors, the UI's type check.
 check:
 	cargo fmt --all -- --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --features acceptance/e2e -- -D warnings
 	npm run --prefix ui typecheck
 
 ## Rust unit and contract tests (mock server, official SDK) and the UI's vitest suite.
@@ -76,8 +76,8 @@ unit: ui
 
 ## The real window: the release app under Xvfb, driven through tauri-driver and WebKitWebDriver.
 e2e: app
-	cargo build --release -p acceptance --bin mock-openrouter
-	cargo test --release -p acceptance --features e2e --test e2e --no-run
+	cargo build -p acceptance --bin mock-openrouter
+	cargo test -p acceptance --features e2e --test e2e --no-run
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
 
 ## Benchmarks: idle memory of the app next to a minimal Tauri window, and the release binary size.

@@ -8,8 +8,9 @@ work=$(mktemp -d)
 artifacts="$root/test-artifacts/e2e"
 mkdir -p "$artifacts"
 # Throwaway XDG directories: nothing from this run leaks into the next or into the user's own.
-export HOME="$work/home" XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
-mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+# (HOME stays: cargo and rustup live there.)
+export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -19,7 +20,7 @@ trap cleanup EXIT
 eval "$(echo e2e-password | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL
 
-coproc MOCK { exec "$root/target/release/mock-openrouter"; }
+coproc MOCK { exec "$root/target/debug/mock-openrouter"; }
 pids+=("$MOCK_PID")
 read -r line <&"${MOCK[0]}"
 export OPENROUTER_BASE_URL="${line#MOCK_URL=}"
@@ -36,4 +37,4 @@ for _ in $(seq 1 100); do
 done
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
 
-cargo test --release -p acceptance --features e2e --test e2e -- --test-threads=1
+cargo test -p acceptance --features e2e --test e2e -- --test-threads=1

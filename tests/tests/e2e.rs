@@ -8,6 +8,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt;
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
@@ -43,6 +47,24 @@ async fn launch(data: &std::path::Path) -> WebDriver {
         .expect("tauri-driver starts the app")
 }
 
+/// Launches the app, runs `test` against it, and always ends the session (one app at a time): a
+/// failing test leaves a screenshot named after it instead of a stray window.
+async fn with_app<F, Fut>(data: &std::path::Path, name: &str, test: F)
+where
+    F: FnOnce(WebDriver) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let driver = launch(data).await;
+    let result = AssertUnwindSafe(test(driver.clone())).catch_unwind().await;
+    if result.is_err() {
+        screenshot(&driver, &format!("FAILED-{name}")).await;
+    }
+    let _ = driver.quit().await;
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 async fn screenshot(driver: &WebDriver, name: &str) {
     let dir = PathBuf::from(env("E2E_ARTIFACTS"));
     if let Ok(png) = driver.screenshot_as_png().await {
@@ -69,6 +91,20 @@ async fn by_css(driver: &WebDriver, css: &str) -> WebElement {
         .first()
         .await
         .unwrap_or_else(|e| panic!("no visible element {css}: {e}"))
+}
+
+/// A text field by its accessible name: `aria-label`, or the text of its `<label for>`.
+async fn field(driver: &WebDriver, name: &str) -> WebElement {
+    let xpath = format!(
+        "//*[(self::input or self::textarea) and (@aria-label='{name}' or @id=//label[normalize-space()='{name}']/@for)]"
+    );
+    driver
+        .query(By::XPath(&xpath))
+        .wait(WAIT, POLL)
+        .and_displayed()
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("no visible field “{name}”: {e}"))
 }
 
 async fn button(driver: &WebDriver, text: &str) -> WebElement {
@@ -111,7 +147,7 @@ async fn assistant_reply(driver: &WebDriver, statuses: &[&str]) -> WebElement {
 }
 
 async fn send(driver: &WebDriver, text: &str) {
-    let input = by_css(driver, "textarea[aria-label='Message']").await;
+    let input = field(driver, "Message").await;
     input.send_keys(text).await.expect("type");
     input.send_keys(Key::Enter).await.expect("enter");
 }
@@ -134,172 +170,174 @@ async fn last_chat_request() -> Value {
 
 #[tokio::test]
 async fn t1_first_run_asks_for_a_key_checks_it_and_keeps_it() {
-    let driver = launch(&data_dir("first-run")).await;
-    by_css(&driver, "h1").await;
-    let heading = driver
-        .find(By::Css("h1"))
-        .await
-        .expect("h1")
-        .text()
-        .await
-        .expect("text");
-    assert_eq!(heading, "Welcome to OpenRouter Desktop");
-    screenshot(&driver, "01-first-run").await;
+    let dir = data_dir("first-run");
+    with_app(&dir, "t1", |driver| async move {
+        let heading = by_css(&driver, "h1").await.text().await.expect("text");
+        assert_eq!(heading, "Welcome to OpenRouter Desktop");
+        screenshot(&driver, "01-first-run").await;
 
-    let input = by_css(&driver, "input[aria-label='OpenRouter API key']").await;
-    input.send_keys("sk-or-v1-bad-key").await.expect("type");
-    button(&driver, "Save key")
-        .await
-        .click()
-        .await
-        .expect("click");
-    let alert = by_css(&driver, "[role='alert']").await;
-    let text = alert.text().await.expect("alert text");
-    assert!(text.contains("did not accept your API key"), "{text}");
-    screenshot(&driver, "02-bad-key").await;
+        let input = field(&driver, "OpenRouter API key").await;
+        input.send_keys("sk-or-v1-bad-key").await.expect("type");
+        button(&driver, "Save key")
+            .await
+            .click()
+            .await
+            .expect("click");
+        let alert = by_css(&driver, "[role='alert']").await;
+        let text = alert.text().await.expect("alert text");
+        assert!(text.contains("did not accept your API key"), "{text}");
+        screenshot(&driver, "02-bad-key").await;
 
-    input.clear().await.expect("clear");
-    input.send_keys(GOOD_KEY).await.expect("type");
-    button(&driver, "Save key")
-        .await
-        .click()
-        .await
-        .expect("click");
-    by_css(&driver, "textarea[aria-label='Message']").await;
-    screenshot(&driver, "03-key-saved").await;
-    let page = driver.source().await.expect("page source");
-    assert!(
-        !page.contains(GOOD_KEY),
-        "the key must not stay in the page"
-    );
-    driver.quit().await.expect("quit");
+        let input = field(&driver, "OpenRouter API key").await;
+        input.clear().await.expect("clear");
+        input.send_keys(GOOD_KEY).await.expect("type");
+        button(&driver, "Save key")
+            .await
+            .click()
+            .await
+            .expect("click");
+        field(&driver, "Message").await;
+        screenshot(&driver, "03-key-saved").await;
+        let page = driver.source().await.expect("page source");
+        assert!(
+            !page.contains(GOOD_KEY),
+            "the key must not stay in the page"
+        );
+    })
+    .await;
 
     // A restart finds the key in the keyring: straight to the chat.
-    let driver = launch(&data_dir("first-run")).await;
-    by_css(&driver, "textarea[aria-label='Message']").await;
-    driver.quit().await.expect("quit");
+    with_app(&dir, "t1-restart", |driver| async move {
+        field(&driver, "Message").await;
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn t2_a_reply_streams_in_and_the_conversation_survives_a_restart() {
     let dir = data_dir("restart");
-    let driver = launch(&dir).await;
-    mock("reset", Some(json!({}))).await;
-    send(&driver, "Hello from the end-to-end test").await;
-    let reply = assistant_reply(&driver, &["complete"]).await;
-    let text = reply.text().await.expect("reply text");
-    assert!(
-        text.contains("Hello from the end-to-end test"),
-        "mock echoes the prompt: {text}"
-    );
-    assert!(
-        reply.find(By::Css("pre code")).await.is_ok(),
-        "markdown code block rendered"
-    );
-    screenshot(&driver, "04-streamed-reply").await;
+    with_app(&dir, "t2", |driver| async move {
+        mock("reset", Some(json!({}))).await;
+        send(&driver, "Hello from the end-to-end test").await;
+        let reply = assistant_reply(&driver, &["complete"]).await;
+        let text = reply.text().await.expect("reply text");
+        assert!(
+            text.contains("Hello from the end-to-end test"),
+            "mock echoes the prompt: {text}"
+        );
+        assert!(
+            reply.find(By::Css("pre code")).await.is_ok(),
+            "markdown code block rendered"
+        );
+        screenshot(&driver, "04-streamed-reply").await;
 
-    let request = last_chat_request().await;
-    assert_eq!(request["body"]["stream"], json!(true));
-    assert_eq!(request["body"]["usage"], json!({"include": true}));
-    assert!(request["body"]["model"]
-        .as_str()
-        .is_some_and(|m| !m.is_empty()));
-    driver.quit().await.expect("quit");
+        let request = last_chat_request().await;
+        assert_eq!(request["body"]["stream"], json!(true));
+        assert_eq!(request["body"]["usage"], json!({"include": true}));
+        assert!(request["body"]["model"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
+    })
+    .await;
 
-    let driver = launch(&dir).await;
-    let nav = by_css(&driver, "nav[aria-label='Conversations']").await;
-    let entry = nav
-        .query(By::XPath(
-            ".//button[contains(., 'Hello from the end-to-end test')]",
-        ))
-        .wait(WAIT, POLL)
-        .first()
-        .await
-        .expect("the conversation is listed after a restart");
-    entry.click().await.expect("open it");
-    let reply = assistant_reply(&driver, &["complete"]).await;
-    assert!(reply
-        .text()
-        .await
-        .expect("text")
-        .contains("Hello from the end-to-end test"));
-    screenshot(&driver, "05-after-restart").await;
-    driver.quit().await.expect("quit");
+    with_app(&dir, "t2-restart", |driver| async move {
+        let nav = by_css(&driver, "nav[aria-label='Conversations']").await;
+        let entry = nav
+            .query(By::XPath(
+                ".//button[contains(., 'Hello from the end-to-end test')]",
+            ))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("the conversation is listed after a restart");
+        entry.click().await.expect("open it");
+        let reply = assistant_reply(&driver, &["complete"]).await;
+        assert!(reply
+            .text()
+            .await
+            .expect("text")
+            .contains("Hello from the end-to-end test"));
+        screenshot(&driver, "05-after-restart").await;
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn t3_stop_ends_the_stream_and_keeps_the_partial_reply() {
-    let driver = launch(&data_dir("stop")).await;
-    mock(
-        "scenario",
-        Some(json!({"scenario": "slow", "chunks": 200, "delay_ms": 100})),
-    )
+    with_app(&data_dir("stop"), "t3", |driver| async move {
+        mock(
+            "scenario",
+            Some(json!({"scenario": "slow", "chunks": 200, "delay_ms": 100})),
+        )
+        .await;
+        send(&driver, "Tell me a long story").await;
+        let streaming = assistant_reply(&driver, &["streaming"]).await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while streaming.text().await.unwrap_or_default().trim().is_empty() {
+            assert!(tokio::time::Instant::now() < deadline, "some text arrives");
+            tokio::time::sleep(POLL).await;
+        }
+        button(&driver, "Stop").await.click().await.expect("stop");
+        let reply = assistant_reply(&driver, &["stopped"]).await;
+        let kept = reply.text().await.expect("text");
+        assert!(kept.contains("Stopped"), "{kept}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            reply.text().await.expect("text"),
+            kept,
+            "nothing arrives after Stop"
+        );
+        screenshot(&driver, "06-stopped").await;
+    })
     .await;
-    send(&driver, "Tell me a long story").await;
-    let streaming = assistant_reply(&driver, &["streaming"]).await;
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while streaming.text().await.unwrap_or_default().trim().is_empty() {
-        assert!(tokio::time::Instant::now() < deadline, "some text arrives");
-        tokio::time::sleep(POLL).await;
-    }
-    button(&driver, "Stop").await.click().await.expect("stop");
-    let reply = assistant_reply(&driver, &["stopped"]).await;
-    let kept = reply.text().await.expect("text");
-    assert!(kept.contains("Stopped"), "{kept}");
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(
-        reply.text().await.expect("text"),
-        kept,
-        "nothing arrives after Stop"
-    );
-    screenshot(&driver, "06-stopped").await;
-    driver.quit().await.expect("quit");
 }
 
 #[tokio::test]
 async fn t4_no_credits_reads_as_a_sentence_with_a_way_out() {
-    let driver = launch(&data_dir("402")).await;
-    mock(
-        "scenario",
-        Some(json!({"scenario": "http_error", "status": 402})),
-    )
+    with_app(&data_dir("402"), "t4", |driver| async move {
+        mock(
+            "scenario",
+            Some(json!({"scenario": "http_error", "status": 402})),
+        )
+        .await;
+        send(&driver, "Will this cost money?").await;
+        let reply = assistant_reply(&driver, &["error"]).await;
+        let text = reply.text().await.expect("text");
+        assert!(text.contains("credits"), "{text}");
+        reply
+            .query(By::XPath(".//button[normalize-space()='Add credits']"))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("an Add credits button");
+        screenshot(&driver, "07-no-credits").await;
+    })
     .await;
-    send(&driver, "Will this cost money?").await;
-    let reply = assistant_reply(&driver, &["error"]).await;
-    let text = reply.text().await.expect("text");
-    assert!(text.contains("credits"), "{text}");
-    reply
-        .query(By::XPath(".//button[normalize-space()='Add credits']"))
-        .wait(WAIT, POLL)
-        .first()
-        .await
-        .expect("an Add credits button");
-    screenshot(&driver, "07-no-credits").await;
-    driver.quit().await.expect("quit");
 }
 
 #[tokio::test]
 async fn t5_a_stream_that_dies_midway_keeps_the_text_and_offers_retry() {
-    let driver = launch(&data_dir("mid-stream")).await;
-    mock("scenario", Some(json!({"scenario": "mid_stream_error"}))).await;
-    send(&driver, "Start, then fail").await;
-    let reply = assistant_reply(&driver, &["interrupted"]).await;
-    let text = reply.text().await.expect("text");
-    assert!(text.contains("Interrupted"), "{text}");
-    screenshot(&driver, "08-interrupted").await;
-    let retry = reply
-        .query(By::XPath(".//button[normalize-space()='Retry']"))
-        .wait(WAIT, POLL)
-        .first()
-        .await
-        .expect("a Retry button");
-    retry.click().await.expect("retry");
-    let again = assistant_reply(&driver, &["complete"]).await;
-    assert!(again
-        .text()
-        .await
-        .expect("text")
-        .contains("Start, then fail"));
-    screenshot(&driver, "09-retried").await;
-    driver.quit().await.expect("quit");
+    with_app(&data_dir("mid-stream"), "t5", |driver| async move {
+        mock("scenario", Some(json!({"scenario": "mid_stream_error"}))).await;
+        send(&driver, "Start, then fail").await;
+        let reply = assistant_reply(&driver, &["interrupted"]).await;
+        let text = reply.text().await.expect("text");
+        assert!(text.contains("Interrupted"), "{text}");
+        screenshot(&driver, "08-interrupted").await;
+        let retry = reply
+            .query(By::XPath(".//button[normalize-space()='Retry']"))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("a Retry button");
+        retry.click().await.expect("retry");
+        let again = assistant_reply(&driver, &["complete"]).await;
+        assert!(again
+            .text()
+            .await
+            .expect("text")
+            .contains("Start, then fail"));
+        screenshot(&driver, "09-retried").await;
+    })
+    .await;
 }
