@@ -10,7 +10,7 @@ pub fn create_main(app: &AppHandle) -> tauri::Result<()> {
         .title("OpenRouter Desktop")
         .inner_size(1100.0, 760.0)
         .min_inner_size(560.0, 420.0)
-        .on_navigation(|url| is_app_url(url))
+        .on_navigation(is_app_url)
         .build()?;
     Ok(())
 }

@@ -63,7 +63,7 @@ impl Catalog {
         }
         let mut models: Vec<ModelSummary> =
             client.models().await?.into_iter().map(Into::into).collect();
-        models.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        models.sort_by_key(|m| m.name.to_lowercase());
         if let Ok(mut cache) = self.cache.lock() {
             *cache = Some(models.clone());
         }

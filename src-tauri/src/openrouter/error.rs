@@ -39,12 +39,12 @@ pub enum ApiError {
     #[error("OpenRouter answered {status}: {}", .error.as_ref().map(|e| e.message.as_str()).unwrap_or(""))]
     Http {
         status: u16,
-        error: Option<ErrorObject>,
+        error: Option<Box<ErrorObject>>,
         retry_after: Option<Duration>,
     },
     /// A top-level `error` inside a 200 stream (or a choice with `finish_reason: "error"`).
     #[error("the model's provider failed during the reply: {}", .0.message)]
-    InStream(ErrorObject),
+    InStream(Box<ErrorObject>),
     /// The connection broke after the reply started, or the stream ended without `[DONE]`.
     #[error("the reply was cut off: {0}")]
     StreamBroken(String),
@@ -62,7 +62,7 @@ impl ApiError {
     pub fn from_response(status: u16, body: &str, retry_after: Option<&str>) -> Self {
         let error = serde_json::from_str::<ErrorBody>(body)
             .ok()
-            .map(|b| b.error);
+            .map(|b| Box::new(b.error));
         ApiError::Http {
             status,
             error,
@@ -96,7 +96,7 @@ impl ApiError {
     /// The API's own error object, when it sent one.
     pub fn error_object(&self) -> Option<&ErrorObject> {
         match self {
-            ApiError::Http { error, .. } => error.as_ref(),
+            ApiError::Http { error, .. } => error.as_deref(),
             ApiError::InStream(e) => Some(e),
             _ => None,
         }

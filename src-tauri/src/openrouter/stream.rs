@@ -123,7 +123,7 @@ impl ChunkDecoder {
         }
         if let Some(error) = failure {
             self.done = true;
-            out.push(Err(ApiError::InStream(error)));
+            out.push(Err(ApiError::InStream(Box::new(error))));
         }
         out
     }
