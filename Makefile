@@ -64,7 +64,7 @@ fmt:
 	cargo fmt --all
 
 ## Static checks: formatting, clippy with warnings as errors, the UI's type check.
-check:
+check: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --features acceptance/e2e -- -D warnings
 	npm run --prefix ui typecheck

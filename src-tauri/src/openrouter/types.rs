@@ -258,3 +258,46 @@ pub struct ModelPricing {
     #[serde(default)]
     pub completion: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_streaming_request_sends_only_what_is_set() {
+        let request =
+            ChatRequest::streaming("openai/gpt-4o-mini", vec![ChatMessage::new("user", "hi")]);
+        let json = serde_json::to_value(&request).expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "model": "openai/gpt-4o-mini",
+                "messages": [{"role": "user", "content": "hi"}],
+                "stream": true,
+                "usage": {"include": true}
+            })
+        );
+        let with_fallbacks = ChatRequest {
+            models: vec!["a/b".into()],
+            max_tokens: Some(100),
+            ..request
+        };
+        let json = serde_json::to_value(&with_fallbacks).expect("json");
+        assert_eq!(json["models"], serde_json::json!(["a/b"]));
+        assert_eq!(json["max_tokens"], 100);
+        assert!(json.get("temperature").is_none());
+    }
+
+    #[test]
+    fn usage_keeps_unknown_fields_for_history() {
+        let raw = r#"{"prompt_tokens":43,"completion_tokens":36,"total_tokens":79,"cost":0.000669,"is_byok":false,"prompt_tokens_details":{"cached_tokens":0},"cost_details":{"upstream_inference_cost":null},"completion_tokens_details":{"reasoning_tokens":13}}"#;
+        let usage: Usage = serde_json::from_str(raw).expect("parses");
+        assert_eq!(usage.reasoning_tokens(), Some(13));
+        assert_eq!(usage.cached_tokens(), Some(0));
+        let back = serde_json::to_value(&usage).expect("json");
+        assert!(
+            back.get("cost_details").is_some(),
+            "unknown fields survive: {back}"
+        );
+    }
+}
