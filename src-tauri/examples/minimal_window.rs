@@ -1,11 +1,20 @@
-//! The smallest Tauri 2 window (a blank page, no plugins, no state): the baseline that
-//! `make bench` measures next to the app, built with the same Tauri and the same profile.
+//! The smallest Tauri 2 window worth comparing with: one page with a heading, served over a custom
+//! protocol the way the app's own UI is (so WebKit starts the same processes), no plugins, no state.
+//! `make bench` measures it next to the app, built with the same Tauri and the same profile.
+
+const PAGE: &str = "<!doctype html><title>minimal</title><h1>Hello</h1>";
 
 fn main() {
     let result = tauri::Builder::default()
+        .register_uri_scheme_protocol("mini", |_ctx, _request| {
+            tauri::http::Response::builder()
+                .header("Content-Type", "text/html")
+                .body(PAGE.as_bytes().to_vec())
+                .unwrap_or_default()
+        })
         .setup(|app| {
-            let blank = "about:blank".parse().map_err(|e| format!("{e}"))?;
-            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::External(blank))
+            let url = "mini://localhost/".parse().map_err(|e| format!("{e}"))?;
+            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::CustomProtocol(url))
                 .title("minimal")
                 .build()?;
             Ok(())

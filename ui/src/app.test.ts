@@ -514,3 +514,28 @@ describe("model picker and settings", () => {
     expect(get("heading", "Welcome to OpenRouter Desktop")).toBeTruthy();
   });
 });
+
+describe("no key, saved history", () => {
+  it("opens the conversations read-only, with sending locked and a way to add a key", async () => {
+    core = mainScreenCore().on("app_status", () => ({
+      has_key: false,
+      key_storage: "none",
+      keyring_problem: null,
+      version: "1.2.3",
+    }));
+    conversations = [summary(1, "Kept offline", 1_000)];
+    await startApp();
+    await settle();
+    expect(get("navigation", "Conversations").textContent).toContain("Kept offline");
+    expect((get("button", "Send") as HTMLButtonElement).disabled).toBe(true);
+    const field = get("textbox", "Message") as HTMLTextAreaElement;
+    type(field, "draft");
+    press(field, "Enter");
+    await settle();
+    expect(core.callsOf("send_message")).toHaveLength(0);
+    expect(get("status").textContent).toContain("Add your OpenRouter API key");
+    get("button", "Add key").click();
+    await settle();
+    expect(get("heading", "Welcome to OpenRouter Desktop")).toBeTruthy();
+  });
+});

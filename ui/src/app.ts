@@ -1,5 +1,7 @@
-// The app's two screens: the first-run screen until a key is stored, then the main screen.
-import { appStatus, getSettings, toUserError, type AppStatus, type Settings } from "./api";
+// The app's two screens: the first-run screen until a key is stored, then the main screen. Without a
+// key but with saved conversations (key forgotten, keyring unavailable), the main screen opens read-only:
+// history never depends on the key or the network.
+import { appStatus, getSettings, listConversations, toUserError, type AppStatus, type Settings } from "./api";
 import { applyTheme } from "./theme";
 import { button, el } from "./views/elements";
 import { renderOnboarding } from "./views/onboarding";
@@ -50,8 +52,16 @@ export async function startApp(): Promise<void> {
     startupError = reason;
   }
   applyTheme(settings.theme);
-  if (status.has_key) showWorkspace(root, status, settings, startupError);
+  if (status.has_key || (await hasHistory())) showWorkspace(root, status, settings, startupError);
   else showOnboarding(root, status);
+}
+
+async function hasHistory(): Promise<boolean> {
+  try {
+    return (await listConversations()).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 function showOnboarding(root: HTMLElement, status: AppStatus | null): void {

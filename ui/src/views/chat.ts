@@ -103,6 +103,19 @@ export class ChatView {
     this.banner.show(reason, { ...this.errorHandlers(), ...(retry ? { retry } : {}) });
   }
 
+  /** No API key: history stays readable, sending waits for a key. */
+  setReadOnly(readOnly: boolean): void {
+    this.composer.setLocked(
+      readOnly
+        ? {
+            message: "Add your OpenRouter API key to send messages. Your conversations are all here to read.",
+            actionLabel: "Add key",
+            onAction: () => this.options.onNeedKey(),
+          }
+        : null,
+    );
+  }
+
   focusComposer(): void {
     this.composer.focus();
   }

@@ -15,6 +15,8 @@ export class Composer {
   private readonly send: HTMLButtonElement;
   private readonly stop: HTMLButtonElement;
   private streaming = false;
+  private readonly lockNotice: HTMLElement;
+  private locked = false;
 
   constructor(private readonly handlers: ComposerHandlers) {
     this.textarea = el("textarea", {
@@ -24,7 +26,9 @@ export class Composer {
     this.send = el("button", { className: "primary send", text: "Send", attrs: { type: "submit" } });
     this.stop = el("button", { className: "danger stop", text: "Stop", attrs: { type: "button" } });
     this.stop.hidden = true;
-    this.element = el("form", { className: "composer" }, this.textarea, this.send, this.stop);
+    this.lockNotice = el("p", { className: "composer-lock", attrs: { role: "status" } });
+    this.lockNotice.hidden = true;
+    this.element = el("form", { className: "composer" }, this.lockNotice, this.textarea, this.send, this.stop);
 
     this.element.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -67,6 +71,23 @@ export class Composer {
     }
   }
 
+  /**
+   * Sending is not possible (no API key): the box stays usable for drafting, Send is disabled and the
+   * notice says why, with a button that fixes it. `null` unlocks.
+   */
+  setLocked(reason: { message: string; actionLabel: string; onAction: () => void } | null): void {
+    this.locked = reason !== null;
+    this.send.disabled = this.locked;
+    this.lockNotice.hidden = !this.locked;
+    if (!reason) {
+      this.lockNotice.replaceChildren();
+      return;
+    }
+    const action = el("button", { className: "secondary", text: reason.actionLabel, attrs: { type: "button" } });
+    action.addEventListener("click", () => reason.onAction());
+    this.lockNotice.replaceChildren(el("span", { text: reason.message }), action);
+  }
+
   /** Stop was pressed: keep the button, but do not send twice. */
   setStopping(): void {
     this.stop.disabled = true;
@@ -77,7 +98,7 @@ export class Composer {
   }
 
   private submit(): void {
-    if (this.streaming) return;
+    if (this.streaming || this.locked) return;
     const text = this.textarea.value;
     if (text.trim() === "") return;
     this.handlers.onSend(text);

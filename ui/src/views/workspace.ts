@@ -97,6 +97,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   }
 
   root.replaceChildren(el("div", { className: "workspace" }, sidebar.element, chat.element));
+  chat.setReadOnly(options.status !== null && !options.status.has_key);
   void chat.open(null);
   void refresh();
   if (options.startupError !== undefined) chat.showError(options.startupError);
