@@ -22,7 +22,7 @@ test: deps-build deps-test check unit e2e
 
 ## The app pointed at the built-in mock OpenRouter server: try it with no account (any key starting sk-or-v1- works).
 demo: deps-build app
-	cargo build -p acceptance --bin mock-openrouter
+	cargo test --workspace --no-run
 	@set -euo pipefail; \
 	coproc MOCKP { exec ./$(MOCK); }; \
 	read -r line <&"$${MOCKP[0]}"; url="$${line#MOCK_URL=}"; \
@@ -75,9 +75,10 @@ unit: ui
 	npm test --prefix ui
 
 ## The real window: the release app under Xvfb, driven through tauri-driver and WebKitWebDriver.
+# Built with the same feature set as `make unit` (whole workspace), so nothing is compiled twice; that
+# build also puts the mock server at target/debug/mock-openrouter.
 e2e: app
-	cargo build -p acceptance --bin mock-openrouter
-	cargo test -p acceptance --features e2e --test e2e --no-run
+	cargo test --workspace --features acceptance/e2e --no-run
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
 
 ## Benchmarks: idle memory of the app next to a minimal Tauri window, and the release binary size.

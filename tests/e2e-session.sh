@@ -37,4 +37,4 @@ for _ in $(seq 1 100); do
 done
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
 
-cargo test -p acceptance --features e2e --test e2e -- --test-threads=1
+cargo test --workspace --features acceptance/e2e --test e2e -- --test-threads=1
