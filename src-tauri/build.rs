@@ -16,6 +16,14 @@ fn main() {
         "get_settings",
         "update_settings",
         "open_external",
+        "search_messages",
+        "rename_conversation",
+        "set_starred",
+        "set_archived",
+        "list_archived",
+        "delete_all_history",
+        "export_history",
+        "import_history",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(commands));

@@ -35,12 +35,14 @@ fn data_dir(name: &str) -> PathBuf {
     dir
 }
 
-async fn launch(data: &std::path::Path) -> WebDriver {
+async fn launch(data: &std::path::Path, extra_args: &[&str]) -> WebDriver {
+    let mut args = vec![json!("--data-dir"), json!(data)];
+    args.extend(extra_args.iter().map(|a| json!(a)));
     let mut caps = Capabilities::new();
     caps.insert("browserName".into(), json!("wry"));
     caps.insert(
         "tauri:options".into(),
-        json!({"application": env("E2E_APP"), "args": ["--data-dir", data]}),
+        json!({"application": env("E2E_APP"), "args": args}),
     );
     WebDriver::new(env("E2E_DRIVER_URL"), caps)
         .await
@@ -54,7 +56,15 @@ where
     F: FnOnce(WebDriver) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let driver = launch(data).await;
+    with_app_args(data, &[], name, test).await;
+}
+
+async fn with_app_args<F, Fut>(data: &std::path::Path, args: &[&str], name: &str, test: F)
+where
+    F: FnOnce(WebDriver) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let driver = launch(data, args).await;
     let result = AssertUnwindSafe(test(driver.clone())).catch_unwind().await;
     if result.is_err() {
         screenshot(&driver, &format!("FAILED-{name}")).await;
@@ -338,6 +348,258 @@ async fn t5_a_stream_that_dies_midway_keeps_the_text_and_offers_retry() {
             .expect("text")
             .contains("Start, then fail"));
         screenshot(&driver, "09-retried").await;
+    })
+    .await;
+}
+
+/// A menu item or button by its visible text.
+async fn menu_item(driver: &WebDriver, text: &str) -> WebElement {
+    let xpath = format!("//*[(self::button or @role='menuitem') and normalize-space()='{text}']");
+    driver
+        .query(By::XPath(&xpath))
+        .wait(WAIT, POLL)
+        .and_displayed()
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("no visible item “{text}”: {e}"))
+}
+
+async fn conversation_actions(driver: &WebDriver, title: &str, action: &str) {
+    // The actions button shows on the open (or hovered) conversation, as a user sees it.
+    let row = format!("//nav[@aria-label='Conversations']//button[normalize-space()='{title}']");
+    driver
+        .query(By::XPath(&row))
+        .wait(WAIT, POLL)
+        .first()
+        .await
+        .expect("the conversation is listed")
+        .click()
+        .await
+        .expect("open it");
+    by_css(driver, &format!("button[aria-label='Actions for {title}']"))
+        .await
+        .click()
+        .await
+        .expect("open actions");
+    menu_item(driver, action)
+        .await
+        .click()
+        .await
+        .expect("choose action");
+}
+
+async fn listed(driver: &WebDriver, title: &str) -> bool {
+    let xpath = format!("//nav[@aria-label='Conversations']//button[contains(., '{title}')]");
+    driver
+        .find_all(By::XPath(&xpath))
+        .await
+        .is_ok_and(|found| !found.is_empty())
+}
+
+async fn wait_until<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !check().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+#[tokio::test]
+async fn t6_search_finds_a_word_from_an_earlier_conversation() {
+    with_app(&data_dir("history"), "t6", |driver| async move {
+        send(&driver, "Tell me about quokkas").await;
+        assistant_reply(&driver, &["complete"]).await;
+        button(&driver, "New chat")
+            .await
+            .click()
+            .await
+            .expect("new chat");
+        send(&driver, "Something else entirely").await;
+        assistant_reply(&driver, &["complete"]).await;
+
+        field(&driver, "Message")
+            .await
+            .send_keys(Key::Control + "k")
+            .await
+            .expect("ctrl+k");
+        let search = field(&driver, "Search messages").await;
+        search.send_keys("quokka*").await.expect("type");
+        let dialog = by_css(
+            &driver,
+            "[role='dialog'][aria-label='Search conversations']",
+        )
+        .await;
+        let mark = dialog
+            .query(By::Css("mark"))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("a highlighted match");
+        assert!(mark
+            .text()
+            .await
+            .expect("text")
+            .to_lowercase()
+            .starts_with("quokka"));
+        screenshot(&driver, "10-search").await;
+        mark.click().await.expect("open the result");
+        let opened = "//nav[@aria-label='Conversations']//*[@aria-current='page' and contains(., 'Tell me about quokkas')]";
+        driver
+            .query(By::XPath(opened))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("the result's conversation is open");
+        screenshot(&driver, "11-search-opened").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn t7_rename_then_delete_with_undo() {
+    let dir = data_dir("history");
+    with_app(&dir, "t7", |driver| async move {
+        conversation_actions(&driver, "Something else entirely", "Rename").await;
+        let title = field(&driver, "Conversation title").await;
+        title.send_keys(Key::Control + "a").await.expect("select");
+        title.send_keys("Renamed chat").await.expect("type");
+        title.send_keys(Key::Enter).await.expect("enter");
+        wait_until("the new title", || async {
+            listed(&driver, "Renamed chat").await
+        })
+        .await;
+        screenshot(&driver, "12-renamed").await;
+
+        conversation_actions(&driver, "Renamed chat", "Delete").await;
+        wait_until("the row to go", || async {
+            !listed(&driver, "Renamed chat").await
+        })
+        .await;
+        screenshot(&driver, "13-deleted-undo").await;
+        button(&driver, "Undo").await.click().await.expect("undo");
+        wait_until("the row to come back", || async {
+            listed(&driver, "Renamed chat").await
+        })
+        .await;
+
+        conversation_actions(&driver, "Renamed chat", "Delete").await;
+        // The delete is committed when the undo time (6 s) has passed.
+        tokio::time::sleep(Duration::from_secs(8)).await;
+    })
+    .await;
+    with_app(&dir, "t7-restart", |driver| async move {
+        wait_until("the list", || async {
+            listed(&driver, "Tell me about quokkas").await
+        })
+        .await;
+        assert!(!listed(&driver, "Renamed chat").await, "deleted for good");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn t8_export_a_conversation_to_markdown() {
+    let export_dir = data_dir("exports");
+    let export_arg = export_dir.to_string_lossy().into_owned();
+    with_app_args(
+        &data_dir("history"),
+        &["--export-dir", &export_arg],
+        "t8",
+        |driver| async move {
+            conversation_actions(&driver, "Tell me about quokkas", "Export as Markdown").await;
+            let status = driver
+                .query(By::XPath("//*[contains(., 'Saved 1 conversation to')]"))
+                .wait(WAIT, POLL)
+                .first()
+                .await
+                .expect("a saved message");
+            assert!(status
+                .text()
+                .await
+                .expect("text")
+                .contains("openrouter-history.md"));
+        },
+    )
+    .await;
+    let text =
+        std::fs::read_to_string(export_dir.join("openrouter-history.md")).expect("exported file");
+    assert!(text.contains("Tell me about quokkas"), "{text}");
+    assert!(text.contains("gpt-4o-mini"), "the model is named: {text}");
+}
+
+#[tokio::test]
+async fn t9_with_no_network_and_no_key_history_is_readable_and_searchable() {
+    let dir = data_dir("history");
+    // Nothing listens on port 9: every request fails to connect, as when offline.
+    let offline = ["--base-url", "http://127.0.0.1:9/api/v1"];
+    with_app_args(&dir, &offline, "t9-offline", |driver| async move {
+        let nav = by_css(&driver, "nav[aria-label='Conversations']").await;
+        nav.query(By::XPath(".//button[contains(., 'Tell me about quokkas')]"))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("listed")
+            .click()
+            .await
+            .expect("open");
+        let reply = assistant_reply(&driver, &["complete"]).await;
+        assert!(reply.text().await.expect("text").contains("quokkas"));
+        send(&driver, "Are you there?").await;
+        let failed = assistant_reply(&driver, &["error"]).await;
+        assert!(failed
+            .text()
+            .await
+            .expect("text")
+            .contains("Cannot reach OpenRouter"));
+        screenshot(&driver, "14-offline").await;
+
+        // Forget the key (the last test to need it), then start again with neither key nor network.
+        button(&driver, "Settings")
+            .await
+            .click()
+            .await
+            .expect("settings");
+        button(&driver, "Forget API key")
+            .await
+            .click()
+            .await
+            .expect("forget");
+    })
+    .await;
+    with_app_args(&dir, &offline, "t9-no-key", |driver| async move {
+        wait_until("the list", || async {
+            listed(&driver, "Tell me about quokkas").await
+        })
+        .await;
+        button(&driver, "Add key").await;
+        let send_button = button(&driver, "Send").await;
+        assert!(
+            !send_button.is_enabled().await.expect("state"),
+            "sending is locked without a key"
+        );
+        field(&driver, "Message")
+            .await
+            .send_keys(Key::Control + "k")
+            .await
+            .expect("ctrl+k");
+        field(&driver, "Search messages")
+            .await
+            .send_keys("quokkas")
+            .await
+            .expect("type");
+        by_css(
+            &driver,
+            "[role='dialog'][aria-label='Search conversations'] mark",
+        )
+        .await;
+        screenshot(&driver, "15-no-key-no-network").await;
     })
     .await;
 }

@@ -1,5 +1,21 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { deleteConversation, openExternal, saveApiKey, sendMessage, toUserError, type StreamEvent } from "./api";
+import {
+  deleteAllHistory,
+  deleteConversation,
+  exportHistory,
+  importHistory,
+  listArchived,
+  openExternal,
+  renameConversation,
+  saveApiKey,
+  searchMessages,
+  sendMessage,
+  setArchived,
+  setStarred,
+  toUserError,
+  type SearchQuery,
+  type StreamEvent,
+} from "./api";
 import { FakeCore, settle } from "./test/fake-core";
 
 describe("toUserError", () => {
@@ -82,5 +98,33 @@ describe("commands", () => {
     await expect(openExternal("file:///etc/passwd")).rejects.toMatchObject({ kind: "invalid_input" });
     await openExternal("https://openrouter.ai/keys");
     expect(core.callsOf("open_external")).toHaveLength(1);
+  });
+
+  it("sends the history commands with the argument names of IPC.md", async () => {
+    for (const command of ["search_messages", "rename_conversation", "set_starred", "set_archived", "list_archived", "delete_all_history"]) {
+      core.on(command, () => (command === "search_messages" || command === "list_archived" ? [] : null));
+    }
+    core.on("export_history", () => null).on("import_history", () => ({ conversations_added: 1, conversations_skipped: 0, messages_added: 2 }));
+    const query: SearchQuery = { text: "rust", model: null, from_ms: 1, to_ms: 2, starred_only: true, order: "newest", limit: 50 };
+    await searchMessages(query);
+    await renameConversation(3, "New title");
+    await setStarred(3, true);
+    await setArchived(3, false);
+    await listArchived();
+    await deleteAllHistory();
+    expect(await exportHistory([3], "markdown")).toBeNull();
+    await exportHistory(null, "json");
+    expect(await importHistory()).toEqual({ conversations_added: 1, conversations_skipped: 0, messages_added: 2 });
+    expect(core.calls).toEqual([
+      { command: "search_messages", args: { query } },
+      { command: "rename_conversation", args: { id: 3, title: "New title" } },
+      { command: "set_starred", args: { id: 3, starred: true } },
+      { command: "set_archived", args: { id: 3, archived: false } },
+      { command: "list_archived", args: {} },
+      { command: "delete_all_history", args: {} },
+      { command: "export_history", args: { conversationIds: [3], format: "markdown" } },
+      { command: "export_history", args: { conversationIds: null, format: "json" } },
+      { command: "import_history", args: {} },
+    ]);
   });
 });

@@ -72,6 +72,56 @@ export interface ConversationSummary {
   created_at: number;
   updated_at: number;
   message_count: number;
+  /** Pinned: listed first. */
+  starred: boolean;
+  /** Hidden from the main list; shown by list_archived. */
+  archived: boolean;
+}
+
+/** A piece of a search snippet; `hit` parts are the matched words (plain text, never HTML). */
+export interface SnippetPart {
+  text: string;
+  hit: boolean;
+}
+
+export type SearchOrder = "relevance" | "newest";
+
+export interface SearchQuery {
+  /** The words as typed; "quoted phrases" and a trailing * (prefix) work. */
+  text: string;
+  /** Only replies from this model id. */
+  model: string | null;
+  /** created_at >= from_ms */
+  from_ms: number | null;
+  /** created_at < to_ms */
+  to_ms: number | null;
+  starred_only: boolean;
+  order: SearchOrder;
+  /** At most 200. */
+  limit: number;
+}
+
+export interface SearchHit {
+  message_id: number;
+  conversation_id: number;
+  conversation_title: string;
+  role: "user" | "assistant" | "system";
+  model: string | null;
+  created_at: number;
+  snippet: SnippetPart[];
+}
+
+export type ExportFormat = "markdown" | "json";
+
+export interface ExportResult {
+  path: string;
+  conversations: number;
+}
+
+export interface ImportReport {
+  conversations_added: number;
+  conversations_skipped: number;
+  messages_added: number;
 }
 
 export interface ConversationDetail {
@@ -290,4 +340,47 @@ export function openExternal(url: string): Promise<null> {
     return Promise.reject(toUserError({ kind: "invalid_input", message: "That link cannot be opened." }));
   }
   return call<null>("open_external", { url });
+}
+
+// ---------------------------------------------------------------------------
+// History: search, titles, stars, archive, export and import
+
+/** Full-text search over every message; an empty or punctuation-only text gives []. */
+export function searchMessages(query: SearchQuery): Promise<SearchHit[]> {
+  return call<SearchHit[]>("search_messages", { query });
+}
+
+/** The core trims the title and accepts 1–200 characters. */
+export function renameConversation(id: number, title: string): Promise<null> {
+  return call<null>("rename_conversation", { id, title });
+}
+
+export function setStarred(id: number, starred: boolean): Promise<null> {
+  return call<null>("set_starred", { id, starred });
+}
+
+export function setArchived(id: number, archived: boolean): Promise<null> {
+  return call<null>("set_archived", { id, archived });
+}
+
+export function listArchived(): Promise<ConversationSummary[]> {
+  return call<ConversationSummary[]>("list_archived");
+}
+
+/** Deletes every conversation; the spending ledger is kept. */
+export function deleteAllHistory(): Promise<null> {
+  return call<null>("delete_all_history");
+}
+
+/**
+ * Writes the conversations `conversationIds` (null: all of them) to a file the user picks in a native
+ * save dialog. Resolves with null when the user cancels that dialog.
+ */
+export function exportHistory(conversationIds: number[] | null, format: ExportFormat): Promise<ExportResult | null> {
+  return call<ExportResult | null>("export_history", { conversationIds, format });
+}
+
+/** Imports a JSON export the user picks in a native open dialog; null when the user cancels it. */
+export function importHistory(): Promise<ImportReport | null> {
+  return call<ImportReport | null>("import_history");
 }

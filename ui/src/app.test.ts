@@ -4,54 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationSummary, Message, ModelSummary, StreamEvent, UserError } from "./api";
 import { startApp } from "./app";
 import { deferred, FakeCore, settle } from "./test/fake-core";
-
-const IMPLICIT_ROLES: Record<string, string> = {
-  BUTTON: "button",
-  NAV: "navigation",
-  ARTICLE: "article",
-  TEXTAREA: "textbox",
-  SELECT: "combobox",
-  DIALOG: "dialog",
-  A: "link",
-  H1: "heading",
-};
-
-function accessibleName(element: Element): string {
-  const label = element.getAttribute("aria-label");
-  if (label !== null) return label;
-  if (element.id) {
-    const forLabel = document.querySelector(`label[for="${element.id}"]`);
-    if (forLabel) return forLabel.textContent?.trim() ?? "";
-  }
-  return element.textContent?.trim() ?? "";
-}
-
-function all(role: string, name?: string | RegExp): HTMLElement[] {
-  return Array.from(document.querySelectorAll<HTMLElement>("*")).filter((element) => {
-    if (element.closest("[hidden]")) return false;
-    const actual = element.getAttribute("role") ?? IMPLICIT_ROLES[element.tagName] ??
-      (element.tagName === "INPUT" ? (element.getAttribute("type") === "search" ? "searchbox" : "textbox") : "");
-    if (actual !== role) return false;
-    if (name === undefined) return true;
-    const actualName = accessibleName(element);
-    return typeof name === "string" ? actualName === name : name.test(actualName);
-  });
-}
-
-function get(role: string, name?: string | RegExp): HTMLElement {
-  const found = all(role, name);
-  if (found.length !== 1) throw new Error(`expected one ${role} named ${String(name)}, found ${found.length}`);
-  return found[0] as HTMLElement;
-}
-
-function type(field: HTMLElement, text: string): void {
-  (field as HTMLInputElement).value = text;
-  field.dispatchEvent(new Event("input", { bubbles: true }));
-}
-
-function press(field: HTMLElement, key: string, init: KeyboardEventInit = {}): void {
-  field.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...init }));
-}
+import { all, get, press, type } from "./test/queries";
 
 const MODELS: ModelSummary[] = [
   { id: "openai/gpt-4o-mini", name: "OpenAI: GPT-4o-mini", description: "Small and cheap.", context_length: 128000, prompt_price_per_million: "0.15", completion_price_per_million: "0.6", is_free: false, supports_reasoning: false },
@@ -60,7 +13,7 @@ const MODELS: ModelSummary[] = [
 ];
 
 function summary(id: number, title: string, updated: number): ConversationSummary {
-  return { id, title, model: "openai/gpt-4o-mini", created_at: updated, updated_at: updated, message_count: 2 };
+  return { id, title, model: "openai/gpt-4o-mini", created_at: updated, updated_at: updated, message_count: 2, starred: false, archived: false };
 }
 
 function message(partial: Partial<Message> & Pick<Message, "id" | "role" | "content">): Message {
@@ -215,7 +168,7 @@ describe("chatting", () => {
     expect(items.map((b) => b.textContent)).toEqual(["Hello there", "Older chat"]);
     expect(items[0]?.getAttribute("aria-current")).toBe("page");
     expect(items[1]?.hasAttribute("aria-current")).toBe(false);
-    expect(get("button", "Delete conversation Hello there")).toBeTruthy();
+    expect(get("button", "Actions for Hello there").getAttribute("aria-haspopup")).toBe("menu");
 
     emit({ type: "meta", model: "openai/gpt-4o-mini", provider: "OpenAI" });
     emit({ type: "delta", content: "", reasoning: "Thinking it over." });
@@ -406,28 +359,6 @@ describe("conversations", () => {
     expect(articles[1]?.querySelector("details summary")?.textContent).toBe("Reasoning");
     expect(articles[3]?.textContent).toContain("Interrupted");
     expect(articles[3]?.querySelector("button")?.textContent).toBe("Retry");
-  });
-
-  it("deletes a conversation after confirming", async () => {
-    core.on("delete_conversation", (args) => {
-      conversations = conversations.filter((c) => c.id !== args["id"]);
-      return null;
-    });
-    await startApp();
-    await settle();
-    get("button", "Delete conversation Older").click();
-    await settle();
-    const confirm = get("alertdialog", "Delete conversation");
-    expect(confirm.textContent).toContain("Older");
-    get("button", "Cancel").click();
-    await settle();
-    expect(core.callsOf("delete_conversation")).toHaveLength(0);
-    get("button", "Delete conversation Older").click();
-    await settle();
-    get("button", "Delete").click();
-    await settle();
-    expect(core.callsOf("delete_conversation")[0]?.args).toEqual({ id: 1 });
-    expect(all("button", "Older")).toHaveLength(0);
   });
 });
 

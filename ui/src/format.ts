@@ -78,3 +78,9 @@ export function formatContextLength(tokens: number | null): string {
 function trimNumber(value: number, decimals: number): string {
   return value.toFixed(decimals).replace(/\.?0+$/, "");
 }
+
+/** A calendar date in the user's locale: "Mar 12, 2025"; "" for a missing or bad time. */
+export function formatDate(unixMs: number): string {
+  if (!Number.isFinite(unixMs) || unixMs <= 0) return "";
+  return new Date(unixMs).toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}

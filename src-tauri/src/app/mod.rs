@@ -1,6 +1,7 @@
 //! The Tauri shell: windows, commands and start-up. No logic of its own.
 
 mod commands;
+mod history_commands;
 mod state;
 mod windows;
 
@@ -22,6 +23,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             setup(app)?;
             windows::create_main(app.handle())?;
@@ -41,6 +43,14 @@ pub fn run() {
             commands::get_settings,
             commands::update_settings,
             commands::open_external,
+            history_commands::search_messages,
+            history_commands::rename_conversation,
+            history_commands::set_starred,
+            history_commands::set_archived,
+            history_commands::list_archived,
+            history_commands::delete_all_history,
+            history_commands::export_history,
+            history_commands::import_history,
         ])
         .build(tauri::generate_context!());
     match result {
@@ -57,25 +67,32 @@ pub fn run() {
     }
 }
 
-/// `--data-dir PATH` keeps history and settings in PATH instead of the OS's app data directory
-/// (a portable install, or a throwaway directory for tests and demos).
-fn data_dir_arg() -> Option<std::path::PathBuf> {
+/// The value after `name` on the command line. Three options exist:
+/// `--data-dir PATH` keeps history and settings in PATH instead of the OS's app data directory (a
+/// portable install, or a throwaway directory for tests and demos); `--base-url URL` points the app at
+/// another OpenRouter-compatible server, like `OPENROUTER_BASE_URL`, which it overrides;
+/// `--export-dir DIR` saves exports in DIR without showing a save dialog.
+fn arg_value(name: &str) -> Option<std::ffi::OsString> {
     let mut args = std::env::args_os().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--data-dir" {
-            return args.next().map(Into::into);
+        if arg == name {
+            return args.next();
         }
     }
     None
 }
 
 fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
-    let data_dir = match data_dir_arg() {
-        Some(dir) => dir,
+    let data_dir = match arg_value("--data-dir") {
+        Some(dir) => dir.into(),
         None => app.path().app_data_dir()?,
     };
     std::fs::create_dir_all(&data_dir)?;
-    let client = Client::new(ClientConfig::from_env())?;
+    let mut config = ClientConfig::from_env();
+    if let Some(url) = arg_value("--base-url").and_then(|u| u.into_string().ok()) {
+        config.base_url = url.trim_end_matches('/').to_owned();
+    }
+    let client = Client::new(config)?;
     let (history, history_problem) = match HistoryStore::open(&data_dir.join(DATABASE_FILE)) {
         Ok(store) => (store, None),
         Err(e) => {
@@ -87,7 +104,8 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let vault = Arc::new(KeyVault::new(Arc::new(KeyringStore)));
     let chat = Chat::new(client.clone(), history, vault.clone());
     let settings = StoreBackend(app.store(data_dir.join(SETTINGS_FILE))?);
-    let state = AppState::new(client, chat, vault, settings);
+    let mut state = AppState::new(client, chat, vault, settings);
+    state.export_dir = arg_value("--export-dir").map(Into::into);
     if let Ok(mut problem) = state.history_problem.lock() {
         *problem = history_problem;
     }

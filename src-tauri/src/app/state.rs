@@ -22,6 +22,8 @@ pub struct AppState {
     key_loaded: OnceCell<Option<String>>,
     /// Why the history database could not be opened, if it could not.
     pub history_problem: Mutex<Option<String>>,
+    /// `--export-dir`: exports go there without a save dialog.
+    pub export_dir: Option<std::path::PathBuf>,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             settings,
             key_loaded: OnceCell::new(),
             history_problem: Mutex::new(None),
+            export_dir: None,
         }
     }
 

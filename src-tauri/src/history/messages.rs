@@ -162,8 +162,9 @@ struct NewMessage<'a> {
 fn insert_message(tx: &Transaction, new: &NewMessage) -> Result<Message> {
     let now = now_ms();
     // Touching first doubles as the existence check, with a plain NotFound instead of an FK error.
+    // A new message brings an archived conversation back to the list: it is in use again.
     let touched = tx.execute(
-        "UPDATE conversations SET updated_at = ?2 WHERE id = ?1",
+        "UPDATE conversations SET updated_at = ?2, archived = 0 WHERE id = ?1",
         params![new.conversation_id, now],
     )?;
     found(touched, "conversation")?;
@@ -249,7 +250,7 @@ fn not_streaming(conn: &Connection, id: i64) -> HistoryError {
     }
 }
 
-fn check_json(text: Option<&str>) -> Result<()> {
+pub(crate) fn check_json(text: Option<&str>) -> Result<()> {
     match text.map(serde_json::from_str::<serde_json::Value>) {
         Some(Err(_)) => Err(HistoryError::InvalidInput(
             "the stored error is not valid JSON",
@@ -258,7 +259,7 @@ fn check_json(text: Option<&str>) -> Result<()> {
     }
 }
 
-fn check_usage(usage: &UsageRecord) -> Result<()> {
+pub(crate) fn check_usage(usage: &UsageRecord) -> Result<()> {
     let counts = [
         Some(usage.prompt_tokens),
         Some(usage.completion_tokens),

@@ -7,20 +7,29 @@
 //! The file is never overwritten when it cannot be understood: a damaged file is reported as
 //! [`HistoryError::Corrupt`], a file from a newer app as [`HistoryError::TooNew`], and both are left untouched.
 //! Before an existing database is migrated to a newer schema, a copy is written beside it (`<name>.bak-v<old>`).
+//!
+//! Search (`search.rs`) is SQLite FTS5, kept in sync by triggers; export and import are in `export.rs`.
 
+mod export;
 mod messages;
 mod money;
 mod open;
 mod schema;
+mod search;
 mod store;
 mod types;
 
-pub use money::{nanos_to_usd, usd_to_nanos};
+pub use export::{ImportReport, EXPORT_FORMAT, EXPORT_VERSION};
+pub use money::{format_usd, nanos_to_usd, usd_to_nanos};
 pub use open::set_aside_damaged;
 pub use schema::LATEST_VERSION;
+pub use search::{
+    SearchHit, SearchOrder, SearchQuery, SnippetPart, MAX_SEARCH_LIMIT, RELEVANCE_WINDOW,
+};
 pub use store::HistoryStore;
 pub use types::{
-    ConversationSummary, Message, MessageEnd, MessageStatus, MessageUsage, Role, UsageRecord,
+    ConversationCursor, ConversationSummary, Message, MessageEnd, MessageStatus, MessageUsage,
+    Role, UsageRecord,
 };
 
 use rusqlite::ErrorCode;
@@ -48,6 +57,8 @@ pub enum HistoryError {
     NotFound(&'static str),
     #[error("{0}")]
     InvalidInput(&'static str),
+    #[error("the file is not a history export this app can read: {0}")]
+    BadImport(String),
     #[error("a file operation failed: {0}")]
     Io(#[from] std::io::Error),
     #[error("the history could not be upgraded to the new format: {0}")]

@@ -22,6 +22,22 @@ pub fn nanos_to_usd(nanos: i64) -> f64 {
     nanos as f64 / NANOS_PER_USD
 }
 
+/// Nano-dollars as a dollar amount for people to read, exact and with every significant digit, so a
+/// fraction of a cent stays visible: `$0.0000368`, `$1.50`, `$12.345`, `$0.00`.
+pub fn format_usd(nanos: i64) -> String {
+    let sign = if nanos < 0 { "-" } else { "" };
+    let magnitude = nanos.unsigned_abs();
+    let dollars = magnitude / 1_000_000_000;
+    let fraction = format!("{:09}", magnitude % 1_000_000_000);
+    let fraction = fraction.trim_end_matches('0');
+    let fraction = if fraction.len() < 2 {
+        format!("{fraction:0<2}")
+    } else {
+        fraction.to_owned()
+    };
+    format!("{sign}${dollars}.{fraction}")
+}
+
 /// `text` is `[-]D[.DDD]e[-]X` as printed by `{:e}`. `None` means it does not fit in an i64.
 fn decimal_to_nanos(text: &str) -> Option<i64> {
     let (mantissa, exponent) = text.split_once('e')?;
@@ -92,6 +108,19 @@ mod tests {
         assert_eq!(usd_to_nanos(1e300), i64::MAX);
         assert_eq!(usd_to_nanos(-1e300), i64::MIN);
         assert_eq!(usd_to_nanos(9.2e9), 9_200_000_000_000_000_000);
+    }
+
+    #[test]
+    fn dollars_are_formatted_exactly_with_fractions_of_a_cent() {
+        assert_eq!(format_usd(36_800), "$0.0000368");
+        assert_eq!(format_usd(usd_to_nanos(0.000669)), "$0.000669");
+        assert_eq!(format_usd(0), "$0.00");
+        assert_eq!(format_usd(1), "$0.000000001");
+        assert_eq!(format_usd(1_500_000_000), "$1.50");
+        assert_eq!(format_usd(12_345_000_000), "$12.345");
+        assert_eq!(format_usd(100_000_000), "$0.10");
+        assert_eq!(format_usd(-1_500_000), "-$0.0015");
+        assert_eq!(format_usd(i64::MIN), "-$9223372036.854775808");
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //! applied (rusqlite_migration's convention). Never edit a released migration: append a new one, and add a
 //! test that upgrades a database of the previous version with data in it.
 //!
+//! Version 2 (issue 3) adds search, conversation flags and export identities; see [`V2`].
+//!
 //! Notes for the migrations to come:
-//! - Full-text search (issue 3): an external-content FTS5 table over `messages(content)` with
-//!   `content_rowid='id'`. Index a message when it stops streaming, not on every appended batch: gate the
-//!   triggers with `WHEN new.status <> 'streaming'` / `WHEN old.status <> 'streaming'` (the streaming path only
-//!   ever updates `content`, `reasoning`, `updated_at` of rows in status `streaming`).
 //! - Money (issue 5): `usage_ledger` is the ledger. Its rows outlive their message (`ON DELETE SET NULL`)
 //!   because a reply that was deleted or replaced by a retry was still paid for.
+//! - Search indexes `messages.content` only, through the views `messages_fts_source` and
+//!   `messages_fts_tri_source`. Change what is indexed by changing those views *and* the triggers in a new
+//!   migration, then `INSERT INTO <table>(<table>) VALUES ('rebuild')` both FTS tables.
 
 use rusqlite_migration::{Migrations, M};
 
@@ -65,7 +66,132 @@ CREATE TABLE usage_ledger (
 CREATE INDEX usage_ledger_by_time ON usage_ledger (created_at);
 "#;
 
-const MIGRATION_LIST: &[M<'static>] = &[M::up(V1)];
+/// Version 2 (issue 3): conversation flags, stable export identities, and full-text search.
+///
+/// Search is two external-content FTS5 indexes over `messages.content`, each reading its text through a view,
+/// so the index, `'rebuild'` and `'integrity-check'` all agree on what is indexed:
+/// - `messages_fts`: words, `unicode61 remove_diacritics 2` ("cafe" finds "café", case-insensitive), with
+///   prefix indexes for the 2- and 3-character prefixes a search-as-you-type query asks for.
+/// - `messages_fts_tri`: `trigram` substrings, only for messages containing characters of scripts written
+///   without spaces (CJK, Thai…), Hangul, or emoji, which unicode61 cannot split into words (it keeps a
+///   whole Japanese sentence as one token and drops emoji). The text is indexed with two trailing spaces so
+///   every character of the message starts at least one trigram: a one- or two-character search (東京, 猫,
+///   🎉) is answered by looking up the trigrams that start with it (`messages_fts_tri_terms`).
+///
+/// Reasoning is not indexed: it is hidden behind a disclosure in the conversation, so a hit there would
+/// jump to a message that seems not to contain the words; it is full of drafts the model discarded; and it
+/// is often several times longer than the answer, which would multiply the index size and slow every search.
+///
+/// A message is indexed when it stops streaming: the views leave `streaming` rows out, and the triggers
+/// only touch the indexes when a row enters, leaves or changes inside the views (never for a streamed batch).
+/// Deletes and updates retract the old text through the views *before* the row changes, so the index is
+/// always given exactly the text it indexed.
+const V2: &str = r#"
+ALTER TABLE conversations ADD COLUMN starred INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0, 1));
+ALTER TABLE conversations ADD COLUMN archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1));
+-- A random 128-bit identity that survives export and import (ids are local row numbers). Filled by the
+-- trigger below whenever an insert leaves it out.
+ALTER TABLE conversations ADD COLUMN uid TEXT CHECK (uid IS NULL OR length(uid) BETWEEN 1 AND 128);
+UPDATE conversations SET uid = lower(hex(randomblob(16)));
+CREATE UNIQUE INDEX conversations_by_uid ON conversations (uid);
+CREATE TRIGGER conversations_give_uid AFTER INSERT ON conversations WHEN new.uid IS NULL BEGIN
+    UPDATE conversations SET uid = lower(hex(randomblob(16))) WHERE id = new.id;
+END;
+-- The sidebar: not archived, starred first, then the most recently active, paged by keyset.
+DROP INDEX conversations_by_updated;
+CREATE INDEX conversations_by_list ON conversations (archived, starred, updated_at, id);
+-- Import links a re-imported reply to the ledger row its earlier copy left behind.
+CREATE INDEX usage_ledger_by_generation ON usage_ledger (generation_id) WHERE generation_id IS NOT NULL;
+
+CREATE VIEW messages_fts_source AS
+    SELECT id, content FROM messages WHERE status <> 'streaming';
+CREATE VIEW messages_fts_tri_source AS
+    SELECT id, content || '  ' AS content FROM messages
+    WHERE status <> 'streaming'
+      AND content GLOB ('*[' || char(0x0E00, 0x2D, 0x0EFF)
+             || char(0x1000, 0x2D, 0x109F)
+             || char(0x1100, 0x2D, 0x11FF)
+             || char(0x1780, 0x2D, 0x17FF)
+             || char(0x2300, 0x2D, 0x23FF)
+             || char(0x2600, 0x2D, 0x27BF)
+             || char(0x2B00, 0x2D, 0x2BFF)
+             || char(0x2E80, 0x2D, 0x9FFF)
+             || char(0xA960, 0x2D, 0xA97F)
+             || char(0xAC00, 0x2D, 0xD7FF)
+             || char(0xF900, 0x2D, 0xFAFF)
+             || char(0xFE30, 0x2D, 0xFE4F)
+             || char(0xFF00, 0x2D, 0xFFEF)
+             || char(0x1F000, 0x2D, 0x1FAFF)
+             || char(0x20000, 0x2D, 0x3FFFD) || ']*');
+
+CREATE VIRTUAL TABLE messages_fts USING fts5 (
+    content, content = 'messages_fts_source', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+CREATE VIRTUAL TABLE messages_fts_tri USING fts5 (
+    content, content = 'messages_fts_tri_source', content_rowid = 'id',
+    tokenize = 'trigram remove_diacritics 1'
+);
+CREATE VIRTUAL TABLE messages_fts_tri_terms USING fts5vocab (messages_fts_tri, 'row');
+
+CREATE TRIGGER messages_fts_after_insert AFTER INSERT ON messages
+WHEN new.status <> 'streaming' BEGIN
+    INSERT INTO messages_fts (rowid, content)
+        SELECT id, content FROM messages_fts_source WHERE id = new.id;
+    INSERT INTO messages_fts_tri (rowid, content)
+        SELECT id, content FROM messages_fts_tri_source WHERE id = new.id;
+END;
+CREATE TRIGGER messages_fts_before_delete BEFORE DELETE ON messages
+WHEN old.status <> 'streaming' BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content)
+        SELECT 'delete', id, content FROM messages_fts_source WHERE id = old.id;
+    INSERT INTO messages_fts_tri (messages_fts_tri, rowid, content)
+        SELECT 'delete', id, content FROM messages_fts_tri_source WHERE id = old.id;
+END;
+CREATE TRIGGER messages_fts_before_update BEFORE UPDATE OF id, content, status ON messages
+WHEN old.status <> 'streaming'
+ AND (new.status = 'streaming' OR new.content IS NOT old.content OR new.id IS NOT old.id) BEGIN
+    INSERT INTO messages_fts (messages_fts, rowid, content)
+        SELECT 'delete', id, content FROM messages_fts_source WHERE id = old.id;
+    INSERT INTO messages_fts_tri (messages_fts_tri, rowid, content)
+        SELECT 'delete', id, content FROM messages_fts_tri_source WHERE id = old.id;
+END;
+CREATE TRIGGER messages_fts_after_update AFTER UPDATE OF id, content, status ON messages
+WHEN new.status <> 'streaming'
+ AND (old.status = 'streaming' OR new.content IS NOT old.content OR new.id IS NOT old.id) BEGIN
+    INSERT INTO messages_fts (rowid, content)
+        SELECT id, content FROM messages_fts_source WHERE id = new.id;
+    INSERT INTO messages_fts_tri (rowid, content)
+        SELECT id, content FROM messages_fts_tri_source WHERE id = new.id;
+END;
+
+-- Index what a version-1 database already holds (replies left streaming are indexed when they are marked
+-- interrupted, right after this migration).
+INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+INSERT INTO messages_fts_tri (messages_fts_tri) VALUES ('rebuild');
+"#;
+
+const MIGRATION_LIST: &[M<'static>] = &[M::up(V1), M::up(V2)];
+
+/// The characters that send a message to the trigram index, and a search term to it: exactly the ranges of
+/// the `GLOB` in `messages_fts_tri_source` (a test checks every boundary against SQLite).
+pub(crate) const TRIGRAM_RANGES: &[(char, char)] = &[
+    ('\u{0E00}', '\u{0EFF}'),
+    ('\u{1000}', '\u{109F}'),
+    ('\u{1100}', '\u{11FF}'),
+    ('\u{1780}', '\u{17FF}'),
+    ('\u{2300}', '\u{23FF}'),
+    ('\u{2600}', '\u{27BF}'),
+    ('\u{2B00}', '\u{2BFF}'),
+    ('\u{2E80}', '\u{9FFF}'),
+    ('\u{A960}', '\u{A97F}'),
+    ('\u{AC00}', '\u{D7FF}'),
+    ('\u{F900}', '\u{FAFF}'),
+    ('\u{FE30}', '\u{FE4F}'),
+    ('\u{FF00}', '\u{FFEF}'),
+    ('\u{1F000}', '\u{1FAFF}'),
+    ('\u{20000}', '\u{3FFFD}'),
+];
 
 /// The schema version this build writes. A database with a higher `user_version` is refused.
 pub const LATEST_VERSION: usize = MIGRATION_LIST.len();
@@ -101,7 +227,25 @@ mod tests {
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
-        assert_eq!(tables, ["conversations", "messages", "usage_ledger"]);
+        assert_eq!(
+            tables,
+            [
+                "conversations",
+                "messages",
+                "messages_fts",
+                "messages_fts_config",
+                "messages_fts_data",
+                "messages_fts_docsize",
+                "messages_fts_idx",
+                "messages_fts_tri",
+                "messages_fts_tri_config",
+                "messages_fts_tri_data",
+                "messages_fts_tri_docsize",
+                "messages_fts_tri_idx",
+                "messages_fts_tri_terms",
+                "usage_ledger"
+            ]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, Transact
 
 use crate::history::open::{open_file, open_memory};
 use crate::history::schema::migrations;
-use crate::history::{ConversationSummary, HistoryError};
+use crate::history::{ConversationCursor, ConversationSummary, HistoryError};
 
 pub(crate) type Result<T> = std::result::Result<T, HistoryError>;
 
@@ -43,8 +43,11 @@ impl Drop for Inner {
 
 const CONVERSATION_SELECT: &str = "
     SELECT c.id, c.title, c.model, c.created_at, c.updated_at,
-           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)
+           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.starred, c.archived
     FROM conversations c";
+
+/// The list order: starred first, then the most recently active (`conversations_by_list` serves it).
+const LIST_ORDER: &str = "ORDER BY c.starred DESC, c.updated_at DESC, c.id DESC";
 
 impl HistoryStore {
     /// Opens (or creates) the history at `path`, creating its folder. Refuses a damaged file
@@ -124,16 +127,56 @@ impl HistoryStore {
                 created_at: now,
                 updated_at: now,
                 message_count: 0,
+                starred: false,
+                archived: false,
             })
         })
     }
 
-    /// Every conversation, the most recently active first.
+    /// Every conversation that is not archived: starred first, then the most recently active.
     pub fn list_conversations(&self) -> Result<Vec<ConversationSummary>> {
+        self.list_where(false)
+    }
+
+    /// The archived conversations, in the same order as [`Self::list_conversations`].
+    pub fn list_archived(&self) -> Result<Vec<ConversationSummary>> {
+        self.list_where(true)
+    }
+
+    fn list_where(&self, archived: bool) -> Result<Vec<ConversationSummary>> {
         self.read(|conn| {
-            let sql = format!("{CONVERSATION_SELECT} ORDER BY c.updated_at DESC, c.id DESC");
+            let sql = format!("{CONVERSATION_SELECT} WHERE c.archived = ?1 {LIST_ORDER}");
             let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map([], conversation_from_row)?;
+            let rows = stmt.query_map([archived], conversation_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// One page of [`Self::list_conversations`] for a sidebar that loads as it scrolls: up to `limit`
+    /// conversations listed below `before` (from the top when `None`; pass the last one's
+    /// [`ConversationSummary::cursor`] for the next page). Keyset paging: each page is one index range, however
+    /// deep, and a conversation that moves to the top meanwhile is not listed twice.
+    pub fn list_conversations_page(
+        &self,
+        before: Option<ConversationCursor>,
+        limit: usize,
+    ) -> Result<Vec<ConversationSummary>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // (2, MAX, MAX) sorts above every row: starred is 0 or 1.
+        let (starred, updated_at, id) = before.map_or((2, i64::MAX, i64::MAX), |c| {
+            (i64::from(c.starred), c.updated_at, c.id)
+        });
+        self.read(|conn| {
+            let sql = format!(
+                "{CONVERSATION_SELECT}
+                 WHERE c.archived = 0 AND (c.starred, c.updated_at, c.id) < (?1, ?2, ?3)
+                 {LIST_ORDER} LIMIT ?4"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(
+                params![starred, updated_at, id, limit],
+                conversation_from_row,
+            )?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
     }
@@ -168,11 +211,65 @@ impl HistoryStore {
         })
     }
 
+    /// Stars (pins) or unstars a conversation. Like renaming, it does not change `updated_at`.
+    pub fn set_starred(&self, id: i64, starred: bool) -> Result<()> {
+        self.write_durably(|tx| {
+            let changed = tx.execute(
+                "UPDATE conversations SET starred = ?2 WHERE id = ?1",
+                params![id, starred],
+            )?;
+            found(changed, "conversation")
+        })
+    }
+
+    /// Archives a conversation (hidden from the main list, still searchable and exportable) or brings it
+    /// back. A new message in an archived conversation brings it back too.
+    pub fn set_archived(&self, id: i64, archived: bool) -> Result<()> {
+        self.write_durably(|tx| {
+            let changed = tx.execute(
+                "UPDATE conversations SET archived = ?2 WHERE id = ?1",
+                params![id, archived],
+            )?;
+            found(changed, "conversation")
+        })
+    }
+
     /// Deletes the conversation and its messages. Their spend stays in the usage ledger.
     pub fn delete_conversation(&self, id: i64) -> Result<()> {
         self.write_durably(|tx| {
             let changed = tx.execute("DELETE FROM conversations WHERE id = ?1", [id])?;
             found(changed, "conversation")
+        })
+    }
+
+    /// Deletes every conversation and message in one transaction (all or nothing). The usage ledger stays,
+    /// as it does for single deletes: that money was really spent.
+    ///
+    /// The search triggers would re-read and re-tokenize every message only to retract it from indexes that
+    /// are about to be emptied, so they are set aside for the transaction and the indexes emptied at once.
+    pub fn delete_all_history(&self) -> Result<()> {
+        self.write_durably(|tx| {
+            let triggers: Vec<(String, String)> = {
+                let mut stmt = tx.prepare(
+                    "SELECT name, sql FROM sqlite_schema
+                     WHERE type = 'trigger' AND tbl_name = 'messages' AND name LIKE 'messages\\_fts\\_%' ESCAPE '\\'",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            for (name, _) in &triggers {
+                tx.execute_batch(&format!("DROP TRIGGER \"{}\"", name.replace('"', "\"\"")))?;
+            }
+            tx.execute("DELETE FROM messages", [])?;
+            tx.execute("DELETE FROM conversations", [])?;
+            tx.execute_batch(
+                "INSERT INTO messages_fts (messages_fts) VALUES ('delete-all');
+                 INSERT INTO messages_fts_tri (messages_fts_tri) VALUES ('delete-all');",
+            )?;
+            for (_, sql) in &triggers {
+                tx.execute_batch(sql)?;
+            }
+            Ok(())
         })
     }
 
@@ -254,6 +351,8 @@ fn conversation_from_row(row: &Row) -> rusqlite::Result<ConversationSummary> {
         created_at: row.get(3)?,
         updated_at: row.get(4)?,
         message_count: row.get(5)?,
+        starred: row.get(6)?,
+        archived: row.get(7)?,
     })
 }
 

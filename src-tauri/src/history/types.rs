@@ -156,6 +156,31 @@ pub struct ConversationSummary {
     pub created_at: i64,
     pub updated_at: i64,
     pub message_count: i64,
+    /// Pinned: listed before the others.
+    pub starred: bool,
+    /// Hidden from [`crate::history::HistoryStore::list_conversations`]; shown by `list_archived`.
+    pub archived: bool,
+}
+
+impl ConversationSummary {
+    /// Where the next page of the list starts: pass it to
+    /// [`crate::history::HistoryStore::list_conversations_page`] to get the conversations listed below this one.
+    pub fn cursor(&self) -> ConversationCursor {
+        ConversationCursor {
+            starred: self.starred,
+            updated_at: self.updated_at,
+            id: self.id,
+        }
+    }
+}
+
+/// A position in the conversation list (starred first, then the most recently active, then the highest id):
+/// the page can hold it and hand it back for the next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationCursor {
+    pub starred: bool,
+    pub updated_at: i64,
+    pub id: i64,
 }
 
 /// Token counts and cost as one reply reported them; goes into the usage ledger.

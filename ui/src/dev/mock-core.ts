@@ -8,7 +8,10 @@ import type {
   ConversationSummary,
   Message,
   ModelSummary,
+  SearchHit,
+  SearchQuery,
   Settings,
+  SnippetPart,
   StreamEvent,
   TurnStarted,
   UserError,
@@ -124,6 +127,39 @@ export function installMockCore(): void {
     return { conversation_id: conversationId, user_message_id: userId, assistant_message_id: assistant.id };
   }
 
+  /** Case-insensitive word search with a snippet around the first hit: enough to try the dialog. */
+  function search(query: SearchQuery): SearchHit[] {
+    const words = query.text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((word) => word !== "");
+    if (words.length === 0) return [];
+    const hits: SearchHit[] = [];
+    for (const [conversationId, list] of messages) {
+      const conversation = conversations.get(conversationId);
+      if (!conversation || (query.starred_only && !conversation.starred)) continue;
+      for (const message of list) {
+        if (query.model !== null && message.model !== query.model) continue;
+        if (query.from_ms !== null && message.created_at < query.from_ms) continue;
+        if (query.to_ms !== null && message.created_at >= query.to_ms) continue;
+        const lower = message.content.toLowerCase();
+        if (!words.every((word) => lower.includes(word))) continue;
+        hits.push({
+          message_id: message.id, conversation_id: conversationId, conversation_title: conversation.title, role: message.role,
+          model: message.model, created_at: message.created_at, snippet: snippetOf(message.content, words),
+        });
+      }
+    }
+    if (query.order === "newest") hits.sort((a, b) => b.created_at - a.created_at);
+    return hits.slice(0, query.limit);
+  }
+
+  function snippetOf(content: string, words: string[]): SnippetPart[] {
+    const lower = content.toLowerCase();
+    const first = Math.min(...words.map((word) => lower.indexOf(word)).filter((at) => at >= 0));
+    const start = Math.max(0, first - 40);
+    const text = (start > 0 ? "\u2026" : "") + content.slice(start, start + 160);
+    const pattern = new RegExp(`(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`, "gi");
+    return text.split(pattern).filter((part) => part !== "").map((part) => ({ text: part, hit: words.includes(part.toLowerCase()) }));
+  }
+
   const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     app_status: (): AppStatus => ({ has_key: hasKey, key_storage: hasKey ? "keyring" : "none", keyring_problem: null, version: "0.1.0-mock" }),
     save_api_key: (args) => {
@@ -140,7 +176,38 @@ export function installMockCore(): void {
       return null;
     },
     list_models: () => MODELS,
-    list_conversations: () => Array.from(conversations.values()).sort((a, b) => b.updated_at - a.updated_at),
+    list_conversations: () =>
+      Array.from(conversations.values()).filter((c) => !c.archived).sort((a, b) => b.updated_at - a.updated_at),
+    list_archived: () => Array.from(conversations.values()).filter((c) => c.archived).sort((a, b) => b.updated_at - a.updated_at),
+    search_messages: (args) => search(args["query"] as SearchQuery),
+    rename_conversation: (args) => {
+      const conversation = conversations.get(Number(args["id"])) ?? fail("invalid_input", "That conversation no longer exists.");
+      const title = String(args["title"]).trim();
+      if (title === "" || title.length > 200) fail("invalid_input", "A title needs 1 to 200 characters.");
+      conversation.title = title;
+      return null;
+    },
+    set_starred: (args) => {
+      const conversation = conversations.get(Number(args["id"])) ?? fail("invalid_input", "That conversation no longer exists.");
+      conversation.starred = Boolean(args["starred"]);
+      return null;
+    },
+    set_archived: (args) => {
+      const conversation = conversations.get(Number(args["id"])) ?? fail("invalid_input", "That conversation no longer exists.");
+      conversation.archived = Boolean(args["archived"]);
+      return null;
+    },
+    delete_all_history: () => {
+      conversations.clear();
+      messages.clear();
+      return null;
+    },
+    export_history: (args) => {
+      const ids = args["conversationIds"] as number[] | null;
+      const extension = args["format"] === "json" ? "json" : "md";
+      return { path: `/home/you/Documents/openrouter-history.${extension}`, conversations: ids?.length ?? conversations.size };
+    },
+    import_history: () => ({ conversations_added: 3, conversations_skipped: 2, messages_added: 41 }),
     get_conversation: (args) => {
       const conversation = conversations.get(Number(args["id"])) ?? fail("invalid_input", "That conversation no longer exists.");
       return { conversation, messages: messages.get(conversation.id) ?? [] };
@@ -156,7 +223,7 @@ export function installMockCore(): void {
       const model = String(args["model"]);
       if (id === null) {
         id = nextId++;
-        conversations.set(id, { id, title: text.slice(0, 40), model, created_at: Date.now(), updated_at: Date.now(), message_count: 0 });
+        conversations.set(id, { id, title: text.slice(0, 40), model, created_at: Date.now(), updated_at: Date.now(), message_count: 0, starred: false, archived: false });
         messages.set(id, []);
       }
       const conversation = conversations.get(id) ?? fail("invalid_input", "That conversation no longer exists.");

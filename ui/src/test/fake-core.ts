@@ -75,3 +75,12 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
   });
   return { promise, resolve, reject };
 }
+
+/** settle() for tests on fake timers: lets promise callbacks run and fires timers that are due now. */
+export async function settleFake(): Promise<void> {
+  const { vi } = await import("vitest");
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    await vi.advanceTimersByTimeAsync(0);
+  }
+}

@@ -29,6 +29,8 @@ export interface ChatOptions {
   onNeedKey: () => void;
   onOpenSettings: () => void;
   openLink: (url: string) => void;
+  /** Shown between the error banner and the composer (the workspace's notices). */
+  notices?: HTMLElement;
 }
 
 /** One reply being streamed. */
@@ -43,6 +45,8 @@ interface LiveTurn {
 }
 
 const BOTTOM_SLACK_PX = 48;
+/** How long a message found by search stays highlighted. */
+const FOUND_HIGHLIGHT_MS = 2500;
 
 export class ChatView {
   readonly element: HTMLElement;
@@ -89,7 +93,10 @@ export class ChatView {
       onSend: (text) => void this.send(text),
       onStop: () => this.stop(),
     });
-    this.element = el("main", { className: "chat" }, header, this.log, this.banner.element, this.composer.element);
+    this.element = el("main", { className: "chat" }, header, this.log, this.banner.element);
+    if (options.notices) this.element.append(options.notices);
+    else this.element.append(el("div"));
+    this.element.append(this.composer.element);
     options.catalog.onChange(() => this.renderModel());
     this.renderModel();
   }
@@ -166,6 +173,25 @@ export class ChatView {
     this.renderMessages(detail);
     this.syncComposer();
     this.scrollToBottom(true);
+  }
+
+  /**
+   * Opens conversation `id` and brings message `messageId` into view, briefly highlighted (a search
+   * result). Resolves false when the conversation or the message could not be shown.
+   */
+  async openAt(id: number, title: string, messageId: number): Promise<boolean> {
+    await this.open(id, title);
+    if (this.conversationId !== id) return false;
+    const article = this.log.querySelector<HTMLElement>(`article[data-message-id="${messageId}"]`);
+    if (article === null) return false;
+    for (const old of Array.from(this.log.querySelectorAll(".found"))) old.classList.remove("found");
+    article.classList.add("found");
+    article.tabIndex = -1;
+    if (typeof article.scrollIntoView === "function") article.scrollIntoView({ block: "center" });
+    article.focus({ preventScroll: true });
+    this.atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < BOTTOM_SLACK_PX;
+    setTimeout(() => article.classList.remove("found"), FOUND_HIGHLIGHT_MS);
+    return true;
   }
 
   /** The sidebar's list was refreshed: pick up the open conversation's (possibly new) title. */

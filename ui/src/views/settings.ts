@@ -1,10 +1,11 @@
-// The settings dialog: theme, default model, forgetting the API key, the app version.
+// The settings dialog: theme, default model, forgetting the API key, the history, the app version.
 import { forgetApiKey, toUserError, updateSettings, type AppStatus, type Settings, type Theme } from "../api";
 import type { ModelCatalog } from "../model-catalog";
 import { applyTheme } from "../theme";
 import { openDialog } from "./dialog";
 import { button, el, uniqueId } from "./elements";
 import { openModelPicker } from "./models";
+import { historySection, type HistoryActions } from "./settings-history";
 
 export interface SettingsOptions {
   settings: Settings;
@@ -14,6 +15,8 @@ export interface SettingsOptions {
   onChange: (settings: Settings) => void;
   /** The key was forgotten: back to the first-run screen. */
   onKeyForgotten: () => void;
+  /** Export, import and delete all history. */
+  history: HistoryActions;
 }
 
 const THEMES: { value: Theme; label: string }[] = [
@@ -127,6 +130,7 @@ export function openSettings(options: SettingsOptions): Promise<void> {
       modelButton,
     ),
     keySection,
+    historySection(options.history),
     el("p", { className: "version", text: `OpenRouter Desktop ${options.status?.version ?? ""}`.trim() }),
     el("div", { className: "dialog-actions" }, button("Close", () => modal.close(), { className: "secondary" })),
   );

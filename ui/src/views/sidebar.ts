@@ -1,48 +1,95 @@
-// The conversation list: "New chat", one button per conversation (newest first), a delete button each.
-import type { ConversationSummary } from "../api";
+// The conversation list: "New chat" and "Search", then one row per conversation (starred ones first,
+// with a star, then newest first), each with an actions menu (rename, star, archive, export, delete),
+// and the "Archived" section at the bottom. Keyboard: ↑/↓ move, F2 renames, Delete deletes.
+import type { ConversationSummary, ExportFormat } from "../api";
+import { conversationTitle } from "../conversation-title";
+import type { ArchivedSection } from "./archived";
 import { button, el } from "./elements";
+import { closeOpenMenu, openPopupMenu, type MenuItem } from "./menu";
+import { TitleEditor } from "./title-editor";
+
+export { conversationTitle };
 
 export interface SidebarHandlers {
   onNewChat: () => void;
+  onSearch: () => void;
   onSelect: (id: number) => void;
+  onRename: (conversation: ConversationSummary, title: string) => void;
+  onStar: (conversation: ConversationSummary, starred: boolean) => void;
+  onArchive: (conversation: ConversationSummary) => void;
+  onExport: (conversation: ConversationSummary, format: ExportFormat) => void;
   onDelete: (conversation: ConversationSummary) => void;
 }
 
-export function conversationTitle(conversation: ConversationSummary): string {
-  const title = conversation.title.trim();
-  return title === "" ? "Untitled conversation" : title;
+/** Starred first, then the most recently updated. */
+export function sidebarOrder(a: ConversationSummary, b: ConversationSummary): number {
+  return Number(b.starred === true) - Number(a.starred === true) || b.updated_at - a.updated_at || b.id - a.id;
+}
+
+const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+
+/** Where the keyboard was in the list before it was rebuilt. */
+interface ListFocus {
+  id: string | null;
+  part: "conversation" | "actions";
+  index: number;
 }
 
 export class Sidebar {
   readonly element: HTMLElement;
   private readonly list: HTMLUListElement;
   private readonly empty: HTMLElement;
+  private readonly newChat: HTMLButtonElement;
+  private conversations: ConversationSummary[] = [];
+  private currentId: number | null = null;
+  private editing: { id: number; editor: TitleEditor } | null = null;
+  /** What the list shows now, to skip rebuilding it (and closing an open menu) when nothing changed. */
+  private shown = "";
 
-  constructor(private readonly handlers: SidebarHandlers) {
+  constructor(private readonly handlers: SidebarHandlers, archived: ArchivedSection) {
     this.list = el("ul", { className: "conversation-list" });
     this.empty = el("p", { className: "sidebar-empty", text: "No conversations yet." });
+    this.newChat = button("New chat", () => handlers.onNewChat(), { className: "new-chat" });
+    const search = button("Search", () => handlers.onSearch(), {
+      className: "sidebar-search",
+      attrs: {
+        "aria-haspopup": "dialog",
+        "aria-keyshortcuts": IS_MAC ? "Meta+K" : "Control+K",
+        title: IS_MAC ? "Search all conversations (\u2318K)" : "Search all conversations (Ctrl+K)",
+      },
+    });
     this.element = el(
       "nav",
       { className: "sidebar", attrs: { "aria-label": "Conversations" } },
-      el("div", { className: "sidebar-top" }, button("New chat", () => handlers.onNewChat(), { className: "new-chat" })),
+      el("div", { className: "sidebar-top" }, this.newChat, search),
       this.empty,
       this.list,
+      archived.element,
     );
+    this.list.addEventListener("keydown", (event) => this.onKeydown(event));
   }
 
-  /** Shows `conversations` newest first, marking `currentId` as the open one. */
+  /** Shows `conversations` (starred first, then newest), marking `currentId` as the open one. */
   update(conversations: readonly ConversationSummary[], currentId: number | null): void {
-    const sorted = conversations.slice().sort((a, b) => b.updated_at - a.updated_at || b.id - a.id);
-    const focusedId = this.focusedConversationId();
-    this.list.replaceChildren(...sorted.map((conversation) => this.item(conversation, currentId)));
-    this.empty.hidden = sorted.length > 0;
-    if (focusedId !== null) {
-      this.list.querySelector<HTMLButtonElement>(`[data-conversation-id="${focusedId}"] .conversation`)?.focus();
-    }
+    const sorted = conversations.slice().sort(sidebarOrder);
+    const shown = JSON.stringify([currentId, sorted.map((c) => [c.id, c.title, c.starred === true])]);
+    if (shown === this.shown && this.list.children.length === sorted.length) return;
+    this.shown = shown;
+    const focus = this.listFocus();
+    const editorFocused = this.editing !== null && document.activeElement === this.editing.editor.input;
+    closeOpenMenu();
+    this.conversations = sorted;
+    this.currentId = currentId;
+    if (this.editing && !this.conversations.some((c) => c.id === this.editing?.id)) this.editing = null;
+    this.list.replaceChildren(...this.conversations.map((conversation, index) => this.item(conversation, index)));
+    this.empty.hidden = this.conversations.length > 0;
+    if (editorFocused) this.editing?.editor.input.focus();
+    else if (focus !== null) this.restoreFocus(focus);
   }
 
   /** Moves the "open" mark without rebuilding the list. */
   select(currentId: number | null): void {
+    this.currentId = currentId;
     for (const item of Array.from(this.list.children)) {
       const open = item.getAttribute("data-conversation-id") === String(currentId);
       const select = item.querySelector(".conversation");
@@ -52,31 +99,150 @@ export class Sidebar {
     }
   }
 
-  private item(conversation: ConversationSummary, currentId: number | null): HTMLLIElement {
+  /** Opens the title field of conversation `id`; false when it is not in the list. */
+  startRename(id: number): boolean {
+    const conversation = this.conversations.find((c) => c.id === id);
+    if (!conversation) return false;
+    closeOpenMenu();
+    const editor = new TitleEditor(conversationTitle(conversation), {
+      save: (title) => {
+        this.stopRename(id);
+        this.handlers.onRename(conversation, title);
+      },
+      cancel: () => this.stopRename(id),
+    });
+    this.editing = { id, editor };
+    this.rebuildItem(id);
+    editor.focus();
+    return true;
+  }
+
+  /** Puts the keyboard on conversation `id`'s button. */
+  focusConversation(id: number): void {
+    this.buttonOf(id)?.focus();
+  }
+
+  private stopRename(id: number): void {
+    if (this.editing?.id !== id) return;
+    const hadFocus = document.activeElement === this.editing.editor.input;
+    this.editing = null;
+    this.rebuildItem(id);
+    if (hadFocus) this.focusConversation(id);
+  }
+
+  private rebuildItem(id: number): void {
+    const index = this.conversations.findIndex((c) => c.id === id);
+    const conversation = this.conversations[index];
+    const old = this.itemOf(id);
+    if (conversation === undefined || old === null) return;
+    old.replaceWith(this.item(conversation, index));
+  }
+
+  private item(conversation: ConversationSummary, index: number): HTMLLIElement {
     const title = conversationTitle(conversation);
-    const open = conversation.id === currentId;
+    const open = conversation.id === this.currentId;
+    const classes = ["conversation-item"];
+    if (open) classes.push("open");
+    if (conversation.starred) classes.push("starred");
+    const next = this.conversations[index + 1];
+    if (conversation.starred && next !== undefined && !next.starred) classes.push("last-starred");
+    const item = el("li", { className: classes.join(" "), attrs: { "data-conversation-id": String(conversation.id) } });
+    if (conversation.starred) {
+      item.append(el("span", { className: "star-marker", text: "\u2605", attrs: { role: "img", "aria-label": "Starred", title: "Starred" } }));
+    }
+    if (this.editing?.id === conversation.id) {
+      item.classList.add("editing");
+      item.append(this.editing.editor.element);
+      return item;
+    }
     const select = button(title, () => this.handlers.onSelect(conversation.id), {
       className: "conversation",
       attrs: { title },
     });
     if (open) select.setAttribute("aria-current", "page");
-    const remove = button("\u00d7", () => this.handlers.onDelete(conversation), {
-      className: "icon-button delete-conversation",
-      attrs: { "aria-label": `Delete conversation ${title}`, title: "Delete" },
+    const actions = button("\u22ef", () => this.openActions(conversation, actions), {
+      className: "icon-button conversation-actions",
+      attrs: { "aria-label": `Actions for ${title}`, "aria-haspopup": "menu", "aria-expanded": "false", title: "Actions" },
     });
-    const item = el(
-      "li",
-      { className: open ? "conversation-item open" : "conversation-item", attrs: { "data-conversation-id": String(conversation.id) } },
-      select,
-      remove,
-    );
+    item.append(select, actions);
     return item;
   }
 
-  private focusedConversationId(): string | null {
+  private openActions(conversation: ConversationSummary, anchor: HTMLButtonElement): void {
+    if (anchor.getAttribute("aria-expanded") === "true") {
+      closeOpenMenu();
+      return;
+    }
+    const items: MenuItem[] = [
+      { label: "Rename", onSelect: () => this.startRename(conversation.id) },
+      {
+        label: conversation.starred ? "Unstar" : "Star",
+        onSelect: () => this.handlers.onStar(conversation, !conversation.starred),
+      },
+      { label: "Archive", onSelect: () => this.handlers.onArchive(conversation) },
+      { label: "Export as Markdown", onSelect: () => this.handlers.onExport(conversation, "markdown") },
+      { label: "Export as JSON", onSelect: () => this.handlers.onExport(conversation, "json") },
+      { label: "Delete", onSelect: () => this.handlers.onDelete(conversation), danger: true },
+    ];
+    openPopupMenu(anchor, `Actions for ${conversationTitle(conversation)}`, items);
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    if (event.defaultPrevented || event.altKey || !(event.target instanceof HTMLElement)) return;
+    if (event.target.closest("input, textarea")) return;
+    const id = Number(event.target.closest("li[data-conversation-id]")?.getAttribute("data-conversation-id"));
+    const conversation = this.conversations.find((c) => c.id === id);
+    if (!conversation) return;
+    const onButton = event.target.classList.contains("conversation");
+    const deleteKey = event.key === "Delete" || (IS_MAC && event.metaKey && event.key === "Backspace");
+    if (event.key === "F2" && !event.ctrlKey && !event.metaKey) {
+      this.startRename(conversation.id);
+    } else if (deleteKey) {
+      this.handlers.onDelete(conversation);
+    } else if (onButton && (event.key === "ArrowDown" || event.key === "ArrowUp") && !event.ctrlKey && !event.metaKey) {
+      const index = this.conversations.indexOf(conversation) + (event.key === "ArrowDown" ? 1 : -1);
+      const target = this.conversations[index];
+      if (target) this.focusConversation(target.id);
+    } else if (onButton && (event.key === "ContextMenu" || (event.shiftKey && event.key === "F10"))) {
+      const actions = this.itemOf(conversation.id)?.querySelector<HTMLButtonElement>(".conversation-actions");
+      if (actions) this.openActions(conversation, actions);
+    } else {
+      return;
+    }
+    event.preventDefault();
+  }
+
+  private itemOf(id: number): HTMLLIElement | null {
+    return this.list.querySelector<HTMLLIElement>(`li[data-conversation-id="${id}"]`);
+  }
+
+  private buttonOf(id: number): HTMLButtonElement | null {
+    return this.itemOf(id)?.querySelector<HTMLButtonElement>(".conversation") ?? null;
+  }
+
+  private listFocus(): ListFocus | null {
     const active = document.activeElement;
     if (!(active instanceof HTMLElement) || !this.list.contains(active)) return null;
-    if (!active.classList.contains("conversation")) return null;
-    return active.closest("li")?.getAttribute("data-conversation-id") ?? null;
+    const item = active.closest("li");
+    if (item === null) return null;
+    return {
+      id: item.getAttribute("data-conversation-id"),
+      part: active.classList.contains("conversation-actions") ? "actions" : "conversation",
+      index: Array.from(this.list.children).indexOf(item),
+    };
+  }
+
+  /** Back where it was; when that row is gone (deleted, archived), on the row now in its place. */
+  private restoreFocus(focus: ListFocus): void {
+    const selector = focus.part === "actions" ? ".conversation-actions" : ".conversation";
+    const same = focus.id === null ? null : this.list.querySelector<HTMLElement>(`[data-conversation-id="${focus.id}"] ${selector}`);
+    if (same) {
+      same.focus();
+      return;
+    }
+    const rows = Array.from(this.list.children);
+    const row = rows[Math.min(focus.index, rows.length - 1)];
+    const target = row?.querySelector<HTMLElement>(".conversation") ?? this.newChat;
+    target.focus();
   }
 }

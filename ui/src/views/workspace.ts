@@ -1,18 +1,37 @@
-// The main screen: the conversation sidebar beside the chat area, and the dialogs they open.
+// The main screen: the conversation sidebar beside the chat area, the dialogs they open, and what the
+// sidebar's actions do (rename, star, archive, export, delete with undo, search, app-wide shortcuts).
 import {
+  deleteAllHistory,
   deleteConversation,
+  exportHistory,
+  importHistory,
+  listArchived,
   listConversations,
   openExternal,
+  renameConversation,
+  setArchived,
+  setStarred,
   type AppStatus,
   type ConversationSummary,
+  type ExportFormat,
   type Settings,
 } from "../api";
+import { conversationTitle } from "../conversation-title";
+import { exportResultText } from "../history-text";
 import { ModelCatalog } from "../model-catalog";
+import { PendingDelete } from "../pending-delete";
+import { EMPTY_FILTERS, type SearchFilters } from "../search-query";
+import { ArchivedSection } from "./archived";
 import { ChatView } from "./chat";
-import { confirmDialog } from "./dialog";
 import { el } from "./elements";
+import { Notices } from "./notices";
+import { openSearch, type SearchDialog } from "./search";
 import { openSettings } from "./settings";
-import { conversationTitle, Sidebar } from "./sidebar";
+import type { HistoryActions } from "./settings-history";
+import { Sidebar } from "./sidebar";
+
+/** How long "Undo" is offered after a delete. */
+export const UNDO_DELETE_MS = 6000;
 
 export interface WorkspaceOptions {
   status: AppStatus | null;
@@ -26,27 +45,83 @@ export interface WorkspaceOptions {
 export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): void {
   let settings = options.settings;
   let conversations: ConversationSummary[] = [];
+  let searchFilters: SearchFilters = EMPTY_FILTERS;
+  let search: SearchDialog | null = null;
+  /** The deleted conversation was open: Undo opens it again. */
+  let reopenOnUndo: number | null = null;
   const catalog = new ModelCatalog();
   void catalog.load().catch(() => undefined);
+  const notices = new Notices();
+  const pendingDelete = new PendingDelete<ConversationSummary>({
+    delayMs: UNDO_DELETE_MS,
+    commit: (conversation) => void commitDelete(conversation),
+  });
 
   const openLink = (url: string): void => {
     openExternal(url).catch((reason: unknown) => chat.showError(reason));
   };
 
+  const archived = new ArchivedSection({
+    load: listArchived,
+    onOpen: (conversation) => void chat.open(conversation.id, conversationTitle(conversation)),
+    onUnarchive: (conversation) => void unarchive(conversation),
+  });
+
   const sidebar = new Sidebar({
     onNewChat: () => void chat.open(null),
+    onSearch: () => openSearchDialog(),
     onSelect: (id) => {
       const summary = conversations.find((conversation) => conversation.id === id);
       void chat.open(id, summary ? conversationTitle(summary) : "");
     },
-    onDelete: (conversation) => void remove(conversation),
-  });
+    onRename: (conversation, title) => void rename(conversation, title),
+    onStar: (conversation, starred) => void star(conversation, starred),
+    onArchive: (conversation) => void archive(conversation),
+    onExport: (conversation, format) => void exportOne(conversation, format),
+    onDelete: (conversation) => remove(conversation),
+  }, archived);
+
+  const history: HistoryActions = {
+    exportAll: (format) => exportHistory(null, format),
+    importHistory: async () => {
+      const report = await importHistory();
+      if (report !== null) {
+        void refresh();
+        void archived.refresh();
+      }
+      return report;
+    },
+    counts: async () => {
+      try {
+        return { listed: visible().length, archived: (await listArchived()).length };
+      } catch {
+        return null;
+      }
+    },
+    deleteAll: async () => {
+      pendingDelete.discard();
+      notices.clearUndo();
+      try {
+        await deleteAllHistory();
+        for (const conversation of conversations) chat.forget(conversation.id);
+        conversations = [];
+        showList();
+        void chat.open(null);
+      } finally {
+        void refresh();
+        void archived.refresh();
+      }
+    },
+  };
 
   const chat: ChatView = new ChatView({
     catalog,
     defaultModel: () => settings.default_model,
     onConversationsChanged: () => void refresh(),
-    onOpened: (id) => sidebar.select(id),
+    onOpened: (id) => {
+      sidebar.select(id);
+      archived.select(id);
+    },
     onNeedKey: options.onNeedKey,
     onOpenSettings: () =>
       void openSettings({
@@ -58,9 +133,20 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
           chat.defaultModelChanged();
         },
         onKeyForgotten: options.onNeedKey,
+        history,
       }),
     openLink,
+    notices: notices.element,
   });
+
+  /** The main list: not archived, not waiting to be deleted. */
+  function visible(): ConversationSummary[] {
+    return conversations.filter((conversation) => !conversation.archived && !pendingDelete.has(conversation.id));
+  }
+
+  function showList(): void {
+    sidebar.update(visible(), chat.openConversationId);
+  }
 
   let refreshing = 0;
   async function refresh(): Promise<void> {
@@ -70,31 +156,155 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
       const list = await listConversations();
       if (request !== refreshing) return;
       conversations = list;
-      sidebar.update(list, chat.openConversationId);
+      showList();
       chat.conversationsLoaded(list);
     } catch (reason) {
       if (request === refreshing) chat.showError(reason, () => void refresh());
     }
   }
 
-  async function remove(conversation: ConversationSummary): Promise<void> {
-    const title = conversationTitle(conversation);
-    const confirmed = await confirmDialog(
-      "Delete conversation",
-      `Delete “${title}”? Its messages are removed from this computer. This cannot be undone.`,
-      "Delete",
-    );
-    if (!confirmed) return;
+  /** Changes one conversation in the list at once, before the core confirms. */
+  function patch(id: number, change: Partial<ConversationSummary>): void {
+    conversations = conversations.map((conversation) => (conversation.id === id ? { ...conversation, ...change } : conversation));
+    showList();
+    chat.conversationsLoaded(conversations);
+  }
+
+  async function rename(conversation: ConversationSummary, title: string): Promise<void> {
+    const before = conversations.find((c) => c.id === conversation.id)?.title ?? conversation.title;
+    patch(conversation.id, { title });
     try {
-      chat.forget(conversation.id);
-      await deleteConversation(conversation.id);
+      await renameConversation(conversation.id, title);
     } catch (reason) {
-      chat.showError(reason, () => void remove(conversation));
+      patch(conversation.id, { title: before });
+      chat.showError(reason, () => void rename(conversation, title));
       return;
     }
-    if (chat.openConversationId === conversation.id) void chat.open(null);
+    void refresh();
+  }
+
+  async function star(conversation: ConversationSummary, starred: boolean): Promise<void> {
+    patch(conversation.id, { starred });
+    try {
+      await setStarred(conversation.id, starred);
+    } catch (reason) {
+      patch(conversation.id, { starred: !starred });
+      chat.showError(reason, () => void star(conversation, starred));
+      return;
+    }
+    void refresh();
+  }
+
+  async function archive(conversation: ConversationSummary): Promise<void> {
+    patch(conversation.id, { archived: true });
+    try {
+      await setArchived(conversation.id, true);
+    } catch (reason) {
+      patch(conversation.id, { archived: false });
+      chat.showError(reason, () => void archive(conversation));
+      return;
+    }
+    notices.say(`Archived \u201c${conversationTitle(conversation)}\u201d.`);
+    void refresh();
+    void archived.refresh();
+  }
+
+  async function unarchive(conversation: ConversationSummary): Promise<void> {
+    archived.drop(conversation.id);
+    try {
+      await setArchived(conversation.id, false);
+    } catch (reason) {
+      chat.showError(reason, () => void unarchive(conversation));
+    }
+    void refresh();
+    void archived.refresh();
+  }
+
+  async function exportOne(conversation: ConversationSummary, format: ExportFormat): Promise<void> {
+    try {
+      const result = await exportHistory([conversation.id], format);
+      if (result !== null) notices.say(exportResultText(result));
+    } catch (reason) {
+      chat.showError(reason, () => void exportOne(conversation, format));
+    }
+  }
+
+  // Delete with undo: gone from the list at once, deleted for real only when Undo is no longer offered.
+  function remove(conversation: ConversationSummary): void {
+    if (pendingDelete.has(conversation.id)) return;
+    pendingDelete.start(conversation);
+    reopenOnUndo = chat.openConversationId === conversation.id ? conversation.id : null;
+    showList();
+    notices.showUndo(`Deleted \u201c${conversationTitle(conversation)}\u201d.`, () => undoDelete());
+    if (reopenOnUndo !== null) void chat.open(null);
+  }
+
+  function undoDelete(): void {
+    const conversation = pendingDelete.undo();
+    notices.clearUndo();
+    if (conversation === null) return;
+    showList();
+    if (reopenOnUndo === conversation.id && chat.openConversationId === null) {
+      void chat.open(conversation.id, conversationTitle(conversation));
+    }
+    reopenOnUndo = null;
+    sidebar.focusConversation(conversation.id);
+  }
+
+  async function commitDelete(conversation: ConversationSummary): Promise<void> {
+    notices.clearUndo();
+    if (reopenOnUndo === conversation.id) reopenOnUndo = null;
+    chat.forget(conversation.id);
+    try {
+      await deleteConversation(conversation.id);
+    } catch (reason) {
+      // It is back in the list after the refresh below; Retry deletes it without another undo.
+      chat.showError(reason, () => void commitDelete(conversation));
+    }
     await refresh();
   }
+
+  function openSearchDialog(): void {
+    if (search !== null && search.isOpen) {
+      search.focus();
+      return;
+    }
+    const models = Array.from(new Set(conversations.map((conversation) => conversation.model).filter((model) => model !== "")));
+    const dialog = openSearch({
+      catalog,
+      models,
+      initial: searchFilters,
+      isHidden: (id) => pendingDelete.has(id),
+      onOpen: (hit) => void chat.openAt(hit.conversation_id, conversationTitle({ title: hit.conversation_title }), hit.message_id),
+      onFiltersChange: (filters) => {
+        searchFilters = filters;
+      },
+    });
+    search = dialog;
+    void dialog.closed.then(() => {
+      if (search === dialog) search = null;
+    });
+  }
+
+  // App-wide keys: Ctrl/Cmd+K or Ctrl/Cmd+F search; F2 renames the open conversation.
+  const onKeydown = (event: KeyboardEvent): void => {
+    if (!sidebar.element.isConnected) {
+      document.removeEventListener("keydown", onKeydown);
+      return;
+    }
+    if (event.defaultPrevented || event.isComposing) return;
+    const modifier = event.ctrlKey || event.metaKey;
+    const key = event.key.toLowerCase();
+    if (modifier && !event.altKey && !event.shiftKey && (key === "k" || key === "f")) {
+      if (document.querySelector("dialog[open]:not(.search-dialog)") !== null) return;
+      event.preventDefault();
+      openSearchDialog();
+    } else if (event.key === "F2" && !modifier && !event.altKey && !isTextField(event.target)) {
+      const id = chat.openConversationId;
+      if (id !== null && document.querySelector("dialog[open]") === null && sidebar.startRename(id)) event.preventDefault();
+    }
+  };
+  document.addEventListener("keydown", onKeydown);
 
   root.replaceChildren(el("div", { className: "workspace" }, sidebar.element, chat.element));
   chat.setReadOnly(options.status !== null && !options.status.has_key);
@@ -102,4 +312,8 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   void refresh();
   if (options.startupError !== undefined) chat.showError(options.startupError);
   else if (options.status?.history_problem) chat.showError({ kind: "storage", message: options.status.history_problem });
+}
+
+function isTextField(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || target.closest("input, textarea, select") !== null);
 }

@@ -297,10 +297,12 @@ fn message_serializes_to_the_ipc_shape() {
     assert_eq!(
         keys,
         [
+            "archived",
             "created_at",
             "id",
             "message_count",
             "model",
+            "starred",
             "title",
             "updated_at"
         ]

@@ -1,0 +1,602 @@
+//! Full-text search over the messages, on the two FTS5 indexes of schema version 2 (see `schema.rs`):
+//! `messages_fts` for words, `messages_fts_tri` for text in scripts written without spaces and for emoji.
+//!
+//! Nothing the user types reaches FTS5 as syntax: the MATCH expression is built here, every word or
+//! "quoted phrase" wrapped in double quotes (with `"` doubled), joined by spaces (AND). The only operators
+//! it ever contains are the ones written here: a trailing `*` (prefix) and `OR` between the trigrams a one-
+//! or two-character term expands to.
+//!
+//! Speed, for search as you type over a large history: `newest` walks the index from the newest rowid and
+//! stops after `limit` hits; `relevance` ranks (BM25) the newest [`RELEVANCE_WINDOW`] matches, so a word that
+//! appears in half the history costs the same as a rare one. Snippets are made for the returned hits only.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::history::schema::TRIGRAM_RANGES;
+use crate::history::store::Result;
+use crate::history::{HistoryError, HistoryStore, Role};
+
+/// The most hits one search returns.
+pub const MAX_SEARCH_LIMIT: usize = 200;
+/// Relevance ranks at most this many of the newest matches (all of them when there are fewer).
+pub const RELEVANCE_WINDOW: usize = 1000;
+/// Words beyond this are ignored; a search box never needs more.
+const MAX_TERMS: usize = 16;
+const MAX_TERM_CHARS: usize = 200;
+/// How many index trigrams a one- or two-character term may stand for (the most common ones first would
+/// cost a pass over every occurrence; these are the first in index order).
+const SHORT_TERM_EXPANSION: i64 = 128;
+const WORD_SNIPPET_TOKENS: i64 = 16;
+/// Trigram "tokens" are characters.
+const TRIGRAM_SNIPPET_TOKENS: i64 = 40;
+const ELLIPSIS: &str = "…";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchOrder {
+    /// Best match first (BM25 over the newest [`RELEVANCE_WINDOW`] matches), newest first among equals.
+    #[default]
+    Relevance,
+    /// Most recently saved first.
+    Newest,
+}
+
+/// What the search box asks for (`SearchQuery` in IPC.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    /// The words as typed. `"quoted phrases"` match as a phrase; a trailing `*` matches words that start
+    /// with what comes before it (`pyth*`). Everything else is plain text: `AND`, `NEAR(`, `col:` are words.
+    pub text: String,
+    /// Only messages served by this model (exactly this id; user messages have no model).
+    pub model: Option<String>,
+    /// `created_at >= from_ms`.
+    pub from_ms: Option<i64>,
+    /// `created_at < to_ms`.
+    pub to_ms: Option<i64>,
+    /// Only messages of starred conversations.
+    #[serde(default)]
+    pub starred_only: bool,
+    #[serde(default)]
+    pub order: SearchOrder,
+    /// At most [`MAX_SEARCH_LIMIT`]; larger values are capped.
+    pub limit: usize,
+}
+
+impl SearchQuery {
+    /// A search for `text`, no filters, best match first, 50 hits.
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            model: None,
+            from_ms: None,
+            to_ms: None,
+            starred_only: false,
+            order: SearchOrder::Relevance,
+            limit: 50,
+        }
+    }
+}
+
+/// A piece of a snippet: plain text, `hit` when it is a matched word, for the page to highlight with DOM
+/// nodes (the text is never HTML).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SnippetPart {
+    pub text: String,
+    pub hit: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchHit {
+    pub message_id: i64,
+    pub conversation_id: i64,
+    pub conversation_title: String,
+    pub role: Role,
+    pub model: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// A few words around the matches, `…` where text was cut.
+    pub snippet: Vec<SnippetPart>,
+}
+
+impl HistoryStore {
+    /// Searches every conversation (archived ones too). An empty or punctuation-only text gives no hits;
+    /// no text can make it fail.
+    pub fn search_messages(&self, query: &SearchQuery) -> Result<Vec<SearchHit>> {
+        let limit = query.limit.min(MAX_SEARCH_LIMIT);
+        let terms = parse_terms(&query.text);
+        if terms.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        self.read(|conn| {
+            // One snapshot for the ids and their snippets, however many writes happen meanwhile.
+            let tx = conn.unchecked_transaction()?;
+            let Some(plan) = Plan::new(&tx, terms)? else {
+                return Ok(Vec::new());
+            };
+            let ids = plan.matching_ids(&tx, query, limit)?;
+            let markers = Markers::new();
+            let mut hits = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(hit) = plan.hit(&tx, id, &markers)? {
+                    hits.push(hit);
+                }
+            }
+            Ok(hits)
+        })
+    }
+
+    /// Checks both search indexes against the messages (FTS5 `integrity-check`). `Ok(false)` means they
+    /// disagree; [`Self::rebuild_search_index`] repairs that.
+    pub fn check_search_index(&self) -> Result<bool> {
+        let checked = self.write(|tx| {
+            tx.execute_batch(
+                "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1);
+                 INSERT INTO messages_fts_tri (messages_fts_tri, rank) VALUES ('integrity-check', 1);",
+            )?;
+            Ok(())
+        });
+        match checked {
+            Ok(()) => Ok(true),
+            Err(HistoryError::Corrupt) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Rebuilds both search indexes from the messages.
+    pub fn rebuild_search_index(&self) -> Result<()> {
+        self.write_durably(|tx| {
+            tx.execute_batch(
+                "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+                 INSERT INTO messages_fts_tri (messages_fts_tri) VALUES ('rebuild');",
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Merges the search indexes' segments into one each: searches get faster after a large import.
+    /// Rewrites the whole index, so run it when the app is idle.
+    pub fn optimize_search_index(&self) -> Result<()> {
+        self.write(|tx| {
+            tx.execute_batch(
+                "INSERT INTO messages_fts (messages_fts) VALUES ('optimize');
+                 INSERT INTO messages_fts_tri (messages_fts_tri) VALUES ('optimize');",
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// One word or phrase of the query, cleaned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Term {
+    text: String,
+    prefix: bool,
+}
+
+impl Term {
+    fn needs_trigram(&self) -> bool {
+        self.text.chars().any(in_trigram_ranges)
+    }
+
+    /// Too short for the trigram index to match directly.
+    fn is_short(&self) -> bool {
+        self.text.chars().count() < 3
+    }
+}
+
+/// Splits what was typed into words and "phrases". An unbalanced quote runs to the end; control characters
+/// are spaces; a term with nothing searchable in it (only punctuation) is dropped.
+fn parse_terms(input: &str) -> Vec<Term> {
+    let cleaned: String = input
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut terms = Vec::new();
+    let mut rest = cleaned.as_str();
+    while terms.len() < MAX_TERMS {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            break;
+        }
+        let (text, prefix, after) = if let Some(inner) = rest.strip_prefix('"') {
+            let (phrase, after) = inner.split_once('"').unwrap_or((inner, ""));
+            let prefix = after.starts_with('*');
+            let phrase = phrase.split_whitespace().collect::<Vec<_>>().join(" ");
+            (phrase, prefix, after.trim_start_matches('*'))
+        } else {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || c == '"')
+                .unwrap_or(rest.len());
+            let (word, after) = rest.split_at(end);
+            let stem = word.trim_end_matches('*');
+            (stem.to_owned(), stem.len() < word.len(), after)
+        };
+        rest = after;
+        let text: String = text.chars().take(MAX_TERM_CHARS).collect();
+        if text
+            .chars()
+            .any(|c| c.is_alphanumeric() || in_trigram_ranges(c))
+        {
+            // A prefix of one letter would read half the index; it is taken as a word.
+            let tail = text
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric())
+                .count();
+            terms.push(Term {
+                prefix: prefix && tail >= 2,
+                text,
+            });
+        }
+    }
+    terms
+}
+
+fn in_trigram_ranges(c: char) -> bool {
+    TRIGRAM_RANGES.iter().any(|&(lo, hi)| lo <= c && c <= hi)
+}
+
+/// An FTS5 string: the text between double quotes, quotes doubled. Inside one, nothing is syntax.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Index {
+    Words,
+    Trigram,
+}
+
+impl Index {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Words => "messages_fts",
+            Self::Trigram => "messages_fts_tri",
+        }
+    }
+
+    fn snippet_tokens(self) -> i64 {
+        match self {
+            Self::Words => WORD_SNIPPET_TOKENS,
+            Self::Trigram => TRIGRAM_SNIPPET_TOKENS,
+        }
+    }
+}
+
+/// How one query runs: which index finds and ranks (and makes the snippet), what it is asked, and which
+/// trigram terms to highlight by hand.
+#[derive(Debug)]
+struct Plan {
+    primary: Index,
+    primary_match: String,
+    /// Trigram terms of a query that also has words: a filter on the words index's hits.
+    also_trigram: Option<String>,
+    /// Trigram terms as typed, lowercased: highlighted in Rust where FTS5 cannot (see [`highlight`]).
+    trigram_terms: Vec<String>,
+}
+
+impl Plan {
+    /// `None` when a term cannot match anything (a short term no indexed trigram starts with).
+    fn new(conn: &Connection, terms: Vec<Term>) -> Result<Option<Self>> {
+        let (trigram, words): (Vec<Term>, Vec<Term>) =
+            terms.into_iter().partition(Term::needs_trigram);
+        let trigram_match = if trigram.is_empty() {
+            None
+        } else {
+            let mut parts = Vec::with_capacity(trigram.len());
+            for term in &trigram {
+                match trigram_expression(conn, term)? {
+                    Some(part) => parts.push(part),
+                    None => return Ok(None),
+                }
+            }
+            Some(parts.join(" "))
+        };
+        let trigram_terms = trigram.iter().map(|t| t.text.to_lowercase()).collect();
+        let plan = if words.is_empty() {
+            let Some(primary_match) = trigram_match else {
+                return Ok(None);
+            };
+            Self {
+                primary: Index::Trigram,
+                primary_match,
+                also_trigram: None,
+                trigram_terms,
+            }
+        } else {
+            let primary_match = words
+                .iter()
+                .map(|t| format!("{}{}", quoted(&t.text), if t.prefix { "*" } else { "" }))
+                .collect::<Vec<_>>()
+                .join(" ");
+            Self {
+                primary: Index::Words,
+                primary_match,
+                also_trigram: trigram_match,
+                trigram_terms,
+            }
+        };
+        Ok(Some(plan))
+    }
+
+    /// The ids of the hits, in the order asked for.
+    fn matching_ids(&self, conn: &Connection, q: &SearchQuery, limit: usize) -> Result<Vec<i64>> {
+        let t = self.primary.table();
+        let relevance = q.order == SearchOrder::Relevance;
+        let mut sql = format!("SELECT {t}.rowid AS id");
+        if relevance {
+            sql.push_str(&format!(", bm25({t}) AS score"));
+        }
+        sql.push_str(&format!(" FROM {t}"));
+        // CROSS JOIN keeps the index as the outer loop, walked newest first, whatever the planner guesses.
+        if q.model.is_some() || q.from_ms.is_some() || q.to_ms.is_some() || q.starred_only {
+            sql.push_str(&format!(" CROSS JOIN messages m ON m.id = {t}.rowid"));
+        }
+        if q.starred_only {
+            sql.push_str(" CROSS JOIN conversations c ON c.id = m.conversation_id");
+        }
+        sql.push_str(&format!(" WHERE {t} MATCH ?"));
+        let mut args = vec![Value::Text(self.primary_match.clone())];
+        if let Some(trigram) = &self.also_trigram {
+            sql.push_str(&format!(
+                " AND {t}.rowid IN (SELECT rowid FROM messages_fts_tri WHERE messages_fts_tri MATCH ?)"
+            ));
+            args.push(Value::Text(trigram.clone()));
+        }
+        if let Some(model) = &q.model {
+            sql.push_str(" AND m.model = ?");
+            args.push(Value::Text(model.clone()));
+        }
+        if let Some(from) = q.from_ms {
+            sql.push_str(" AND m.created_at >= ?");
+            args.push(Value::Integer(from));
+        }
+        if let Some(to) = q.to_ms {
+            sql.push_str(" AND m.created_at < ?");
+            args.push(Value::Integer(to));
+        }
+        if q.starred_only {
+            sql.push_str(" AND c.starred = 1");
+        }
+        sql.push_str(&format!(" ORDER BY {t}.rowid DESC LIMIT ?"));
+        if relevance {
+            args.push(Value::Integer(RELEVANCE_WINDOW as i64));
+            sql = format!("SELECT id FROM ({sql}) ORDER BY score, id DESC LIMIT ?");
+        }
+        args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The hit for one matching message, with its snippet; `None` if it no longer matches.
+    fn hit(&self, conn: &Connection, id: i64, markers: &Markers) -> Result<Option<SearchHit>> {
+        let t = self.primary.table();
+        let sql = format!(
+            "SELECT m.id, m.conversation_id, c.title, m.role, m.model, m.created_at,
+                    snippet({t}, 0, ?2, ?3, '{ELLIPSIS}', {tokens})
+             FROM {t} CROSS JOIN messages m ON m.id = {t}.rowid
+                      CROSS JOIN conversations c ON c.id = m.conversation_id
+             WHERE {t} MATCH ?1 AND {t}.rowid = ?4",
+            tokens = self.primary.snippet_tokens(),
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let found = stmt
+            .query_row(
+                params![self.primary_match, markers.open, markers.close, id],
+                |r| {
+                    Ok((
+                        SearchHit {
+                            message_id: r.get(0)?,
+                            conversation_id: r.get(1)?,
+                            conversation_title: r.get(2)?,
+                            role: r.get(3)?,
+                            model: r.get(4)?,
+                            created_at: r.get(5)?,
+                            snippet: Vec::new(),
+                        },
+                        r.get::<_, String>(6)?,
+                    ))
+                },
+            )
+            .optional()?;
+        Ok(found.map(|(mut hit, raw)| {
+            let parts = markers.parse(&raw);
+            hit.snippet = highlight(parts, self.primary, &self.trigram_terms);
+            hit
+        }))
+    }
+}
+
+/// The MATCH expression for one trigram term: the term itself when it is three characters or more (a
+/// substring search), else any of the indexed trigrams that start with it. `None`: there are none.
+fn trigram_expression(conn: &Connection, term: &Term) -> Result<Option<String>> {
+    if !term.is_short() {
+        return Ok(Some(quoted(&term.text)));
+    }
+    let start = term.text.to_lowercase();
+    let end = format!("{start}\u{10FFFF}");
+    let mut stmt = conn.prepare_cached(
+        "SELECT term FROM messages_fts_tri_terms WHERE term >= ?1 AND term < ?2 LIMIT ?3",
+    )?;
+    let trigrams = stmt
+        .query_map(params![start, end, SHORT_TERM_EXPANSION], |r| {
+            r.get::<_, String>(0)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if trigrams.is_empty() {
+        return Ok(None);
+    }
+    let alternatives: Vec<String> = trigrams.iter().map(|t| quoted(t)).collect();
+    Ok(Some(format!("({})", alternatives.join(" OR "))))
+}
+
+/// The strings `snippet()` puts around a match. Random per search, so text in a message cannot pose as one
+/// (and if it ever did, the result would only be a wrong highlight: the page never reads parts as HTML).
+struct Markers {
+    open: String,
+    close: String,
+}
+
+impl Markers {
+    fn new() -> Self {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(0x5eed);
+        let nonce = hasher.finish();
+        Self {
+            open: format!("\u{E000}{nonce:016x}\u{E001}"),
+            close: format!("\u{E002}{nonce:016x}\u{E003}"),
+        }
+    }
+
+    fn parse(&self, raw: &str) -> Vec<SnippetPart> {
+        let mut parts = Vec::new();
+        let mut pieces = raw.split(self.open.as_str());
+        if let Some(first) = pieces.next() {
+            push_part(&mut parts, first, false);
+        }
+        for piece in pieces {
+            match piece.split_once(self.close.as_str()) {
+                Some((hit, rest)) => {
+                    push_part(&mut parts, hit, true);
+                    push_part(&mut parts, rest, false);
+                }
+                None => push_part(&mut parts, piece, true),
+            }
+        }
+        parts
+    }
+}
+
+/// Appends text, merging it into the last part when that has the same `hit`.
+fn push_part(parts: &mut Vec<SnippetPart>, text: &str, hit: bool) {
+    if text.is_empty() {
+        return;
+    }
+    match parts.last_mut() {
+        Some(last) if last.hit == hit => last.text.push_str(text),
+        _ => parts.push(SnippetPart {
+            text: text.to_owned(),
+            hit,
+        }),
+    }
+}
+
+/// Finishes FTS5's highlighting where it cannot be exact:
+/// - a snippet from the words index does not mark the trigram terms of a mixed query: they are marked
+///   where they occur;
+/// - a short trigram term matched as one of the trigrams starting with it, so the highlight covers one or
+///   two characters too many: it is narrowed to the term;
+/// - the two spaces the trigram index adds to the end of every message are taken off.
+fn highlight(
+    parts: Vec<SnippetPart>,
+    primary: Index,
+    trigram_terms: &[String],
+) -> Vec<SnippetPart> {
+    let short: Vec<&str> = trigram_terms
+        .iter()
+        .filter(|t| t.chars().count() < 3)
+        .map(String::as_str)
+        .collect();
+    let long: Vec<&str> = trigram_terms
+        .iter()
+        .filter(|t| t.chars().count() >= 3)
+        .map(String::as_str)
+        .collect();
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        let remark = match (primary, part.hit) {
+            (Index::Words, false) => !trigram_terms.is_empty(),
+            (Index::Trigram, true) => {
+                !short.is_empty() && !long.iter().any(|t| find_ci(&part.text, t).is_some())
+            }
+            _ => false,
+        };
+        if !remark {
+            push_part(&mut out, &part.text, part.hit);
+            continue;
+        }
+        let terms: Vec<&str> = match primary {
+            Index::Words => trigram_terms.iter().map(String::as_str).collect(),
+            Index::Trigram => short.clone(),
+        };
+        let pieces = split_on_terms(&part.text, &terms);
+        if primary == Index::Trigram && !pieces.iter().any(|(_, hit)| *hit) {
+            push_part(&mut out, &part.text, true); // nothing to narrow it to
+            continue;
+        }
+        for (text, hit) in pieces {
+            push_part(&mut out, &text, hit);
+        }
+    }
+    if primary == Index::Trigram {
+        while let Some(last) = out.last_mut() {
+            let trimmed = last.text.trim_end().len();
+            last.text.truncate(trimmed);
+            if !last.text.is_empty() {
+                break;
+            }
+            out.pop();
+        }
+    }
+    out
+}
+
+/// `text` cut into pieces, `true` for the occurrences of any of `terms` (case-insensitive).
+fn split_on_terms(text: &str, terms: &[&str]) -> Vec<(String, bool)> {
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    let mut plain = String::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        let matched = terms
+            .iter()
+            .filter(|t| !t.is_empty())
+            .find_map(|t| prefix_len_ci(rest, t));
+        match matched {
+            Some(len) => {
+                if !plain.is_empty() {
+                    pieces.push((std::mem::take(&mut plain), false));
+                }
+                pieces.push((rest[..len].to_owned(), true));
+                rest = &rest[len..];
+            }
+            None => {
+                plain.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    if !plain.is_empty() {
+        pieces.push((plain, false));
+    }
+    pieces
+}
+
+/// The byte offset of the first occurrence of `needle` in `hay`, ignoring case.
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| prefix_len_ci(&hay[i..], needle).is_some())
+}
+
+/// When `text` starts with `needle` (ignoring case), how many bytes of `text` that takes.
+fn prefix_len_ci(text: &str, needle: &str) -> Option<usize> {
+    let mut chars = text.char_indices();
+    let mut end = 0;
+    for n in needle.chars() {
+        let (i, c) = chars.next()?;
+        if c != n && !c.to_lowercase().eq(n.to_lowercase()) {
+            return None;
+        }
+        end = i + c.len_utf8();
+    }
+    Some(end)
+}
+
+#[cfg(test)]
+mod tests;
