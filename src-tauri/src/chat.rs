@@ -15,7 +15,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::history::{
-    HistoryError, HistoryStore, Message, MessageEnd, MessageStatus, Role, UsageRecord,
+    HistoryError, HistoryStore, Message, MessageEnd, MessageStatus, MessageUsage, Role, UsageRecord,
 };
 use crate::openrouter::{ApiError, ChatEvent, ChatMessage, ChatRequest, Client, ErrorKind, Usage};
 use crate::secrets::KeyVault;
@@ -41,35 +41,13 @@ pub enum StreamEvent {
         reasoning: String,
     },
     Usage {
-        usage: UsageView,
+        usage: MessageUsage,
     },
     Done {
         status: MessageStatus,
         finish_reason: Option<String>,
         error: Option<UserError>,
     },
-}
-
-/// `Usage` as the page sees it (IPC.md).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct UsageView {
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
-    pub reasoning_tokens: Option<u64>,
-    pub cached_tokens: Option<u64>,
-    pub cost_usd: Option<f64>,
-}
-
-impl From<&Usage> for UsageView {
-    fn from(u: &Usage) -> Self {
-        Self {
-            prompt_tokens: u.prompt_tokens,
-            completion_tokens: u.completion_tokens,
-            reasoning_tokens: u.reasoning_tokens(),
-            cached_tokens: u.cached_tokens(),
-            cost_usd: u.cost,
-        }
-    }
 }
 
 /// Where stream events go: a Tauri channel in the app, a vector in tests.
@@ -417,8 +395,16 @@ impl Reply {
             }
             ChatEvent::Usage(usage) => {
                 self.flush_ui();
+                // The same figures, rounded the same way, as the page gets when it reloads the message.
+                let record = usage_record(&usage);
                 self.sink.send(StreamEvent::Usage {
-                    usage: UsageView::from(&usage),
+                    usage: MessageUsage::new(
+                        record.prompt_tokens,
+                        record.completion_tokens,
+                        record.reasoning_tokens,
+                        record.cached_tokens,
+                        record.cost_nanos,
+                    ),
                 });
                 self.usage = Some(usage);
             }

@@ -248,6 +248,59 @@ mod tests {
         );
     }
 
+    fn in_rust_ranges(c: char) -> bool {
+        TRIGRAM_RANGES.iter().any(|&(lo, hi)| lo <= c && c <= hi)
+    }
+
+    /// The search code decides which index a term goes to with `TRIGRAM_RANGES`; the trigram index holds the
+    /// messages the view's GLOB selects. They must agree at every boundary, or a term would be looked up in
+    /// an index that does not hold the messages containing it.
+    #[test]
+    fn the_trigram_view_and_the_rust_ranges_agree_at_every_boundary() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO conversations (title, model, created_at, updated_at) VALUES ('t', 'm', 0, 0)",
+            [],
+        )
+        .unwrap();
+        let mut probes = vec!['a', 'é', '1', ' ', '\u{10FFFF}'];
+        for &(lo, hi) in TRIGRAM_RANGES {
+            assert!(lo <= hi);
+            for c in [lo as u32 - 1, lo as u32, hi as u32, hi as u32 + 1] {
+                probes.extend(char::from_u32(c));
+            }
+        }
+        for c in probes {
+            let id: i64 = conn
+                .query_row(
+                    "INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at)
+                     VALUES (1, 'user', ?1, 'complete', 0, 0) RETURNING id",
+                    [format!("x{c}y")],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let in_view: bool = conn
+                .query_row(
+                    "SELECT count(*) FROM messages_fts_tri_source WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(in_view, in_rust_ranges(c), "U+{:04X}", c as u32);
+        }
+        for (sample, expected) in [
+            ("東京", true),
+            ("🎉", true),
+            ("한국어", true),
+            ("ไทย", true),
+            ("café", false),
+            ("Привет", false),
+        ] {
+            assert_eq!(sample.chars().any(in_rust_ranges), expected, "{sample}");
+        }
+    }
+
     #[test]
     fn strict_tables_refuse_a_cost_that_is_not_an_integer() {
         let mut conn = Connection::open_in_memory().unwrap();
