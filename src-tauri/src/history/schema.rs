@@ -200,6 +200,12 @@ pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::from_slice(MIGRATION_LIST)
 }
 
+/// The schema as an earlier release had it: its first `version` migrations. For upgrade tests.
+#[cfg(test)]
+pub(crate) fn migrations_up_to(version: usize) -> Migrations<'static> {
+    Migrations::from_slice(&MIGRATION_LIST[..version])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use rusqlite::{params, params_from_iter, Connection};
 use serde::{Deserialize, Serialize};
 
 use crate::history::schema::TRIGRAM_RANGES;
@@ -115,18 +115,10 @@ impl HistoryStore {
         self.read(|conn| {
             // One snapshot for the ids and their snippets, however many writes happen meanwhile.
             let tx = conn.unchecked_transaction()?;
-            let Some(plan) = Plan::new(&tx, terms)? else {
-                return Ok(Vec::new());
-            };
-            let ids = plan.matching_ids(&tx, query, limit)?;
-            let markers = Markers::new();
-            let mut hits = Vec::with_capacity(ids.len());
-            for id in ids {
-                if let Some(hit) = plan.hit(&tx, id, &markers)? {
-                    hits.push(hit);
-                }
+            match Plan::new(&tx, terms)? {
+                Some(plan) => plan.hits(&tx, query, limit),
+                None => Ok(Vec::new()),
             }
-            Ok(hits)
         })
     }
 
@@ -278,6 +270,20 @@ struct Plan {
     also_trigram: Option<String>,
     /// Trigram terms as typed, lowercased: highlighted in Rust where FTS5 cannot (see [`highlight`]).
     trigram_terms: Vec<String>,
+    /// The primary index's terms, for ranking (see [`Self::ranked_ids`]).
+    scored: Vec<ScoredTerm>,
+}
+
+/// One term of the primary index as ranking sees it.
+#[derive(Debug)]
+struct ScoredTerm {
+    /// The term alone as a MATCH expression, to estimate how common it is.
+    expression: String,
+    /// Its words, folded like the highlighted text they are compared with ([`fold`]).
+    folded: String,
+    /// Highlighted text that starts with `folded` is this term: a prefix, or a short trigram term found
+    /// through the trigrams that start with it.
+    starts: bool,
 }
 
 impl Plan {
@@ -295,122 +301,349 @@ impl Plan {
                     None => return Ok(None),
                 }
             }
-            Some(parts.join(" "))
+            // Explicit AND: FTS5's implicit AND only joins phrases, not a phrase and a (group).
+            Some(parts.join(" AND "))
         };
         let trigram_terms = trigram.iter().map(|t| t.text.to_lowercase()).collect();
         let plan = if words.is_empty() {
             let Some(primary_match) = trigram_match else {
                 return Ok(None);
             };
+            let scored = trigram
+                .iter()
+                .map(|t| ScoredTerm {
+                    expression: String::new(), // not needed: trigram terms are weighted alike
+                    folded: fold(&t.text),
+                    starts: t.is_short(),
+                })
+                .collect();
             Self {
                 primary: Index::Trigram,
                 primary_match,
                 also_trigram: None,
                 trigram_terms,
+                scored,
             }
         } else {
-            let primary_match = words
+            let expressions: Vec<String> = words
                 .iter()
                 .map(|t| format!("{}{}", quoted(&t.text), if t.prefix { "*" } else { "" }))
-                .collect::<Vec<_>>()
-                .join(" ");
+                .collect();
+            let scored = words
+                .iter()
+                .zip(&expressions)
+                .map(|(t, e)| ScoredTerm {
+                    expression: e.clone(),
+                    folded: fold(&t.text),
+                    starts: t.prefix,
+                })
+                .collect();
             Self {
                 primary: Index::Words,
-                primary_match,
+                primary_match: expressions.join(" AND "),
                 also_trigram: trigram_match,
                 trigram_terms,
+                scored,
             }
         };
         Ok(Some(plan))
     }
 
-    /// The ids of the hits, in the order asked for.
-    fn matching_ids(&self, conn: &Connection, q: &SearchQuery, limit: usize) -> Result<Vec<i64>> {
+    /// The hits, in the order asked for, with their snippets.
+    ///
+    /// `newest` is one query walking the index newest first; its snippets are only made for the rows it
+    /// returns (SQLite computes the select list after the WHERE and there is no sorter). `relevance` ranks the
+    /// window first ([`Self::ranked_ids`]), then makes the snippets of the chosen rows in one more pass over
+    /// the rowid range they span.
+    fn hits(&self, conn: &Connection, q: &SearchQuery, limit: usize) -> Result<Vec<SearchHit>> {
+        let markers = Markers::new();
         let t = self.primary.table();
-        let relevance = q.order == SearchOrder::Relevance;
-        let mut sql = format!("SELECT {t}.rowid AS id");
-        if relevance {
-            sql.push_str(&format!(", bm25({t}) AS score"));
+        let mut args = vec![
+            Value::Text(self.primary_match.clone()),
+            Value::Text(markers.open.clone()),
+            Value::Text(markers.close.clone()),
+        ];
+        let columns = format!(
+            "m.id, m.conversation_id, c.title, m.role, m.model, m.created_at,
+             snippet({t}, 0, ?2, ?3, '{ELLIPSIS}', {tokens})",
+            tokens = self.primary.snippet_tokens(),
+        );
+        let sql = match q.order {
+            SearchOrder::Newest => {
+                let (sql, more) = self.select_sql(q, &columns, true, 4);
+                args.extend(more);
+                args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+                format!("{sql} LIMIT ?{}", args.len())
+            }
+            SearchOrder::Relevance => {
+                let ids = self.ranked_ids(conn, q, limit)?;
+                let (Some(low), Some(high)) = (ids.iter().min(), ids.iter().max()) else {
+                    return Ok(Vec::new());
+                };
+                let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+                args.extend([Value::Integer(*low), Value::Integer(*high)]);
+                // `+` keeps the list out of the index's hands: the range is walked once, and only the
+                // listed rows get a snippet, instead of one index lookup per row.
+                let sql = format!(
+                    "SELECT {columns} FROM {t}
+                       CROSS JOIN messages m ON m.id = {t}.rowid
+                       CROSS JOIN conversations c ON c.id = m.conversation_id
+                     WHERE {t} MATCH ?1 AND {t}.rowid BETWEEN ?4 AND ?5 AND +{t}.rowid IN ({list})"
+                );
+                let mut hits = self.run_hits(conn, &sql, args, &markers)?;
+                let rank: std::collections::HashMap<i64, usize> =
+                    ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+                hits.sort_by_key(|h| rank.get(&h.message_id).copied().unwrap_or(usize::MAX));
+                return Ok(hits);
+            }
+        };
+        self.run_hits(conn, &sql, args, &markers)
+    }
+
+    fn run_hits(
+        &self,
+        conn: &Connection,
+        sql: &str,
+        args: Vec<Value>,
+        markers: &Markers,
+    ) -> Result<Vec<SearchHit>> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok(SearchHit {
+                message_id: r.get(0)?,
+                conversation_id: r.get(1)?,
+                conversation_title: r.get(2)?,
+                role: r.get(3)?,
+                model: r.get(4)?,
+                created_at: r.get(5)?,
+                snippet: highlight(
+                    markers.parse(&r.get::<_, String>(6)?),
+                    self.primary,
+                    &self.trigram_terms,
+                ),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The ids of the best `limit` matches among the newest [`RELEVANCE_WINDOW`], best first.
+    ///
+    /// FTS5's own `bm25()` is not used: before ranking anything it counts every message containing each
+    /// term, in the whole index, to weigh the terms, and for a word found in most messages that alone takes
+    /// longer than the 20 ms a keystroke may cost (50 ms for a phrase of two common words in a million
+    /// messages). The same BM25 formula is computed here instead, over the window: term frequencies from
+    /// `highlight()` of the window's rows, and each word's rarity estimated from the newest
+    /// [`IDF_SAMPLE`] messages, which is cheap because the index is walked from the end.
+    fn ranked_ids(&self, conn: &Connection, q: &SearchQuery, limit: usize) -> Result<Vec<i64>> {
+        let markers = Markers::new();
+        let t = self.primary.table();
+        let columns = format!("{t}.rowid, highlight({t}, 0, ?2, ?3)");
+        let (sql, more) = self.select_sql(q, &columns, false, 4);
+        let mut args = vec![
+            Value::Text(self.primary_match.clone()),
+            Value::Text(markers.open.clone()),
+            Value::Text(markers.close.clone()),
+        ];
+        args.extend(more);
+        args.push(Value::Integer(RELEVANCE_WINDOW as i64));
+        let sql = format!("{sql} LIMIT ?{}", args.len());
+        let window: Vec<(i64, String)> = {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        if window.is_empty() {
+            return Ok(Vec::new());
         }
-        sql.push_str(&format!(" FROM {t}"));
+        let weights = self.term_weights(conn)?;
+        let docs: Vec<(i64, Vec<f64>, f64)> = window
+            .iter()
+            .map(|(id, text)| {
+                let parts = markers.parse(text);
+                let (counts, length) = self.term_counts(&parts);
+                (*id, counts, length)
+            })
+            .collect();
+        let average = docs.iter().map(|d| d.2).sum::<f64>() / docs.len() as f64;
+        let mut scored: Vec<(f64, i64)> = docs
+            .iter()
+            .map(|(id, counts, length)| {
+                let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / average.max(1.0));
+                let score = counts
+                    .iter()
+                    .zip(&weights)
+                    .map(|(tf, idf)| idf * tf * (BM25_K1 + 1.0) / (tf + norm))
+                    .sum::<f64>();
+                (score, *id)
+            })
+            .collect();
+        // Best first; among equals, the newest.
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+        Ok(scored.into_iter().take(limit).map(|(_, id)| id).collect())
+    }
+
+    /// BM25's inverse document frequency of each scored term, from how many of the newest [`IDF_SAMPLE`]
+    /// messages contain it. Trigram terms (almost always one per query) are weighted alike.
+    fn term_weights(&self, conn: &Connection) -> Result<Vec<f64>> {
+        if self.primary == Index::Trigram {
+            return Ok(vec![1.0; self.scored.len()]);
+        }
+        let newest: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM messages", [], |r| {
+            r.get(0)
+        })?;
+        let since = newest.saturating_sub(IDF_SAMPLE);
+        let sample = (newest - since).max(1) as f64;
+        let mut stmt = conn.prepare_cached(
+            "SELECT count(*) FROM (SELECT 1 FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid > ?2)",
+        )?;
+        self.scored
+            .iter()
+            .map(|term| {
+                let df: i64 = stmt.query_row(params![term.expression, since], |r| r.get(0))?;
+                let df = (df as f64).min(sample);
+                Ok((1.0 + (sample - df + 0.5) / (df + 0.5)).ln())
+            })
+            .collect()
+    }
+
+    /// How many times each scored term is highlighted in a message, and the message's length (in words,
+    /// or characters for the trigram index). A highlighted span that matches no term by its folded text
+    /// (a rare case of folding this code does not know) counts for every term, each a fraction.
+    fn term_counts(&self, parts: &[SnippetPart]) -> (Vec<f64>, f64) {
+        let mut counts = vec![0.0; self.scored.len()];
+        let mut length = 0.0;
+        for part in parts {
+            length += match self.primary {
+                Index::Words => words_in(&part.text) as f64,
+                Index::Trigram => part.text.chars().count() as f64,
+            };
+            if !part.hit {
+                continue;
+            }
+            let hit = fold(&part.text);
+            let matched = self
+                .scored
+                .iter()
+                .position(|t| hit == t.folded || (t.starts && hit.starts_with(&t.folded)));
+            match matched {
+                Some(i) => counts[i] += 1.0,
+                None => {
+                    let share = 1.0 / counts.len().max(1) as f64;
+                    counts.iter_mut().for_each(|c| *c += share);
+                }
+            }
+        }
+        (counts, length)
+    }
+
+    /// `SELECT columns` of the matches passing the filters, newest first (`?1` is the MATCH expression;
+    /// the other arguments are returned, numbered from `first_arg`). `join_all` joins the message and its
+    /// conversation even when no filter needs them.
+    fn select_sql(
+        &self,
+        q: &SearchQuery,
+        columns: &str,
+        join_all: bool,
+        first_arg: usize,
+    ) -> (String, Vec<Value>) {
+        let t = self.primary.table();
+        let mut sql = format!("SELECT {columns} FROM {t}");
         // CROSS JOIN keeps the index as the outer loop, walked newest first, whatever the planner guesses.
-        if q.model.is_some() || q.from_ms.is_some() || q.to_ms.is_some() || q.starred_only {
+        let filtered = q.model.is_some() || q.from_ms.is_some() || q.to_ms.is_some();
+        if join_all || filtered || q.starred_only {
             sql.push_str(&format!(" CROSS JOIN messages m ON m.id = {t}.rowid"));
         }
-        if q.starred_only {
+        if join_all || q.starred_only {
             sql.push_str(" CROSS JOIN conversations c ON c.id = m.conversation_id");
         }
-        sql.push_str(&format!(" WHERE {t} MATCH ?"));
-        let mut args = vec![Value::Text(self.primary_match.clone())];
+        sql.push_str(&format!(" WHERE {t} MATCH ?1"));
+        let mut args = Vec::new();
+        let next = |value: Value, args: &mut Vec<Value>| {
+            args.push(value);
+            first_arg + args.len() - 1
+        };
         if let Some(trigram) = &self.also_trigram {
+            let n = next(Value::Text(trigram.clone()), &mut args);
             sql.push_str(&format!(
-                " AND {t}.rowid IN (SELECT rowid FROM messages_fts_tri WHERE messages_fts_tri MATCH ?)"
+                " AND {t}.rowid IN (SELECT rowid FROM messages_fts_tri WHERE messages_fts_tri MATCH ?{n})"
             ));
-            args.push(Value::Text(trigram.clone()));
         }
         if let Some(model) = &q.model {
-            sql.push_str(" AND m.model = ?");
-            args.push(Value::Text(model.clone()));
+            let n = next(Value::Text(model.clone()), &mut args);
+            sql.push_str(&format!(" AND m.model = ?{n}"));
         }
         if let Some(from) = q.from_ms {
-            sql.push_str(" AND m.created_at >= ?");
-            args.push(Value::Integer(from));
+            let n = next(Value::Integer(from), &mut args);
+            sql.push_str(&format!(" AND m.created_at >= ?{n}"));
         }
         if let Some(to) = q.to_ms {
-            sql.push_str(" AND m.created_at < ?");
-            args.push(Value::Integer(to));
+            let n = next(Value::Integer(to), &mut args);
+            sql.push_str(&format!(" AND m.created_at < ?{n}"));
         }
         if q.starred_only {
             sql.push_str(" AND c.starred = 1");
         }
-        sql.push_str(&format!(" ORDER BY {t}.rowid DESC LIMIT ?"));
-        if relevance {
-            args.push(Value::Integer(RELEVANCE_WINDOW as i64));
-            sql = format!("SELECT id FROM ({sql}) ORDER BY score, id DESC LIMIT ?");
-        }
-        args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        sql.push_str(&format!(" ORDER BY {t}.rowid DESC"));
+        (sql, args)
     }
+}
 
-    /// The hit for one matching message, with its snippet; `None` if it no longer matches.
-    fn hit(&self, conn: &Connection, id: i64, markers: &Markers) -> Result<Option<SearchHit>> {
-        let t = self.primary.table();
-        let sql = format!(
-            "SELECT m.id, m.conversation_id, c.title, m.role, m.model, m.created_at,
-                    snippet({t}, 0, ?2, ?3, '{ELLIPSIS}', {tokens})
-             FROM {t} CROSS JOIN messages m ON m.id = {t}.rowid
-                      CROSS JOIN conversations c ON c.id = m.conversation_id
-             WHERE {t} MATCH ?1 AND {t}.rowid = ?4",
-            tokens = self.primary.snippet_tokens(),
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let found = stmt
-            .query_row(
-                params![self.primary_match, markers.open, markers.close, id],
-                |r| {
-                    Ok((
-                        SearchHit {
-                            message_id: r.get(0)?,
-                            conversation_id: r.get(1)?,
-                            conversation_title: r.get(2)?,
-                            role: r.get(3)?,
-                            model: r.get(4)?,
-                            created_at: r.get(5)?,
-                            snippet: Vec::new(),
-                        },
-                        r.get::<_, String>(6)?,
-                    ))
-                },
-            )
-            .optional()?;
-        Ok(found.map(|(mut hit, raw)| {
-            let parts = markers.parse(&raw);
-            hit.snippet = highlight(parts, self.primary, &self.trigram_terms);
-            hit
-        }))
+/// BM25's usual parameters (FTS5's too): term-frequency saturation and length normalisation.
+const BM25_K1: f64 = 1.2;
+const BM25_B: f64 = 0.75;
+/// How many of the newest messages estimate how common a word is, for ranking.
+const IDF_SAMPLE: i64 = 20_000;
+
+/// Text folded for comparing a highlighted span with a search term: lowercase, common Latin accents
+/// removed, and every run of characters other than letters and digits made one space (so "Node.JS" and
+/// "node js", or "Café" and "cafe", compare equal, as the index's tokenizer sees them).
+fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() || in_trigram_ranges(c) {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.push(strip_accent(c));
+        } else {
+            gap = true;
+        }
     }
+    out
+}
+
+/// The base letter of a Latin letter with a diacritic (Latin-1 Supplement and Latin Extended-A, by their
+/// canonical decomposition); any other character unchanged.
+fn strip_accent(c: char) -> char {
+    // U+00E0..=U+00FF and U+0100..=U+017F; '.' where the letter has no ASCII base.
+    const LATIN1: &[u8; 32] = b"aaaaaa.ceeeeiiii.nooooo..uuuuy.y";
+    const EXTENDED_A: &[u8; 128] = b"aaaaaaccccccccdd..eeeeeeeeeegggggggghh..iiiiiiiii...jjkk.llllll....nnnnnn...oooooo..rrrrrrsssssssstttt..uuuuuuuuuuuuwwyyyzzzzzz.";
+    let code = c as u32;
+    let base = match code {
+        0xE0..=0xFF => LATIN1.get((code - 0xE0) as usize),
+        0x100..=0x17F => EXTENDED_A.get((code - 0x100) as usize),
+        _ => None,
+    };
+    match base {
+        Some(&b) if b != b'.' => char::from(b),
+        _ => c,
+    }
+}
+
+/// Words as the index counts them, roughly: runs of letters and digits.
+fn words_in(text: &str) -> usize {
+    let mut count = 0;
+    let mut inside = false;
+    for c in text.chars() {
+        let letter = c.is_alphanumeric();
+        if letter && !inside {
+            count += 1;
+        }
+        inside = letter;
+    }
+    count
 }
 
 /// The MATCH expression for one trigram term: the term itself when it is three characters or more (a

@@ -403,3 +403,208 @@ fn a_path_whose_folder_is_a_file_fails_without_panicking() {
         b"a file where the folder should be"
     );
 }
+
+/// Rows of a version-1 database, by their v1 columns, for comparing before and after an upgrade.
+fn v1_rows(conn: &Connection) -> Vec<String> {
+    let mut out = Vec::new();
+    for (table, columns) in [
+        ("conversations", "id, title, model, created_at, updated_at"),
+        (
+            "messages",
+            "id, conversation_id, role, content, reasoning, status, model, provider, generation_id, \
+             finish_reason, native_finish_reason, error_json, created_at, updated_at",
+        ),
+        (
+            "usage_ledger",
+            "id, message_id, model, provider, generation_id, prompt_tokens, completion_tokens, \
+             reasoning_tokens, cached_tokens, cost_nanos, usage_json, created_at, updated_at",
+        ),
+    ] {
+        let mut stmt = conn
+            .prepare(&format!("SELECT {columns} FROM {table} ORDER BY id"))
+            .unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let values: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect();
+                Ok(format!("{table}: {}", values.join(", ")))
+            })
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+/// A database as version 1 of the app left it: conversations, finished and streaming replies, errors,
+/// usage, text in several scripts.
+fn make_v1_history(path: &Path) {
+    let opened = open_file(path, &crate::history::schema::migrations_up_to(1)).unwrap();
+    opened
+        .writer
+        .execute_batch(
+            r#"
+            INSERT INTO conversations (title, model, created_at, updated_at) VALUES
+                ('Paris', 'openai/gpt-4o', 1000, 5000), ('東京', 'm/x', 2000, 6000), ('empty', 'm/x', 3000, 3000);
+            INSERT INTO messages (conversation_id, role, content, reasoning, status, model, provider, generation_id,
+                                  finish_reason, native_finish_reason, error_json, created_at, updated_at) VALUES
+                (1, 'user', 'Where is the best café?', NULL, 'complete', NULL, NULL, NULL, NULL, NULL, NULL, 1000, 1000),
+                (1, 'assistant', 'Try the Marais district.', 'thinking…', 'complete', 'openai/gpt-4o-2024-08-06',
+                    'OpenAI', 'gen-1', 'stop', 'stop', NULL, 1100, 1200),
+                (1, 'assistant', 'Half an answ', NULL, 'error', 'openai/gpt-4o', NULL, NULL, NULL, NULL,
+                    '{"kind":"interrupted","message":"The connection dropped."}', 1300, 1400),
+                (2, 'user', '東京タワーの高さは？', NULL, 'complete', NULL, NULL, NULL, NULL, NULL, NULL, 2000, 2000),
+                (2, 'assistant', '333メートルです 🗼 platypus', NULL, 'streaming', 'm/x', NULL, NULL, NULL, NULL, NULL,
+                    2100, 2100);
+            INSERT INTO usage_ledger (message_id, model, provider, generation_id, prompt_tokens, completion_tokens,
+                                      reasoning_tokens, cached_tokens, cost_nanos, usage_json, created_at, updated_at)
+            VALUES (2, 'openai/gpt-4o-2024-08-06', 'OpenAI', 'gen-1', 12, 7, NULL, 0, 36800, '{"cost":0.0000368}', 1200, 1200),
+                   (NULL, 'm/x', NULL, 'gen-0', 5, 5, NULL, NULL, 1000, NULL, 900, 900);
+            "#,
+        )
+        .unwrap();
+}
+
+#[test]
+fn a_version_1_history_upgrades_to_version_2_keeping_everything_and_becomes_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    make_v1_history(&path);
+    let before = v1_rows(&Connection::open(&path).unwrap());
+    assert_eq!(user_version(&path), 1);
+
+    let store = HistoryStore::open(&path).unwrap();
+    assert_eq!(store.interrupted_on_open(), 1, "the reply left streaming");
+
+    // The backup is the version-1 file, with its data.
+    let backup = Connection::open(sibling(&path, ".bak-v1")).unwrap();
+    assert_eq!(
+        backup
+            .query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        1
+    );
+    assert_eq!(v1_rows(&backup), before);
+
+    // Every v1 value is still there; only the streaming reply changed, to interrupted.
+    let conn = Connection::open(&path).unwrap();
+    let after = v1_rows(&conn);
+    let expected: Vec<String> = before
+        .iter()
+        .map(|row| {
+            if row.contains("Streaming") || row.contains("\"streaming\"") {
+                row.replace("Text(\"streaming\")", "Text(\"interrupted\")")
+            } else {
+                row.clone()
+            }
+        })
+        .collect();
+    assert_eq!(after.len(), expected.len());
+    for (a, e) in after.iter().zip(&expected) {
+        if e.contains("interrupted") && e.starts_with("messages: Integer(5)") {
+            // updated_at moved to the recovery time.
+            let cut = |s: &str| s.rsplit_once(", ").unwrap().0.to_owned();
+            assert_eq!(cut(a), cut(e));
+        } else {
+            assert_eq!(a, e);
+        }
+    }
+
+    // New columns: flags off, a distinct uid each.
+    let flags: Vec<(bool, bool, String)> = conn
+        .prepare("SELECT starred, archived, uid FROM conversations ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(flags.len(), 3);
+    assert!(flags.iter().all(|(s, a, _)| !s && !a));
+    let mut uids: Vec<&str> = flags.iter().map(|(_, _, u)| u.as_str()).collect();
+    assert!(uids.iter().all(|u| u.len() == 32));
+    uids.dedup();
+    assert_eq!(uids.len(), 3);
+
+    // The old messages are searchable, the interrupted one too.
+    let search = |q: &str| {
+        store
+            .search_messages(&crate::history::SearchQuery::new(q))
+            .unwrap()
+            .into_iter()
+            .map(|h| h.message_id)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(search("cafe"), [1]);
+    assert_eq!(search("marais"), [2]);
+    assert_eq!(search("answ"), [3]);
+    assert_eq!(search("東京"), [4]);
+    assert_eq!(search("platypus"), [5]);
+    assert_eq!(search("🗼"), [5]);
+    assert!(store.check_search_index().unwrap());
+    store.quick_check().unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+
+    // The list, the usage and the export work on the upgraded data.
+    let list = store.list_conversations().unwrap();
+    assert_eq!(list.iter().map(|c| c.id).collect::<Vec<_>>(), [2, 1, 3]);
+    let usage = store.get_message(2).unwrap().unwrap().usage.unwrap();
+    assert_eq!(usage.cost_nanos, Some(36_800));
+    let json = store.export_json(None).unwrap();
+    assert!(json.contains("Try the Marais district."));
+    drop(store);
+    assert_eq!(user_version(&path), 2);
+    // Opening again changes nothing and makes no second backup.
+    let again = HistoryStore::open(&path).unwrap();
+    assert_eq!(again.interrupted_on_open(), 0);
+    assert_eq!(
+        files_in(path.parent().unwrap())
+            .iter()
+            .filter(|f| f.contains(".bak"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_version_2_history_is_refused_by_a_version_1_app_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    {
+        let store = HistoryStore::open(&path).unwrap();
+        let c = store.create_conversation("new", "m").unwrap();
+        store.add_user_message(c.id, "from v2").unwrap();
+    }
+    let before = fs::read(&path).unwrap();
+    let files_before = files_in(path.parent().unwrap());
+    let err = open_file(&path, &crate::history::schema::migrations_up_to(1))
+        .err()
+        .expect("refused");
+    assert!(
+        matches!(
+            err,
+            HistoryError::TooNew {
+                found: 2,
+                supported: 1
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert_eq!(files_in(path.parent().unwrap()), files_before);
+}
+
+#[test]
+fn an_empty_version_1_file_upgrades_without_a_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    drop(open_file(&path, &crate::history::schema::migrations_up_to(1)).unwrap());
+    let store = HistoryStore::open(&path).unwrap();
+    assert!(store.list_conversations().unwrap().is_empty());
+    assert!(store.check_search_index().unwrap());
+    // The schema objects of v1 count as content: the v1 file is backed up even with no rows.
+    assert!(sibling(&path, ".bak-v1").exists());
+}

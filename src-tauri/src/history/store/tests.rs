@@ -224,3 +224,225 @@ fn quick_check_passes_on_a_sound_database() {
     s.quick_check().unwrap();
     store().quick_check().unwrap();
 }
+
+fn list_ids(list: &[ConversationSummary]) -> Vec<i64> {
+    list.iter().map(|c| c.id).collect()
+}
+
+#[test]
+fn starred_come_first_archived_are_listed_apart() {
+    let s = store();
+    let a = s.create_conversation("a", "m").unwrap();
+    tick();
+    let b = s.create_conversation("b", "m").unwrap();
+    tick();
+    let c = s.create_conversation("c", "m").unwrap();
+    tick();
+    let d = s.create_conversation("d", "m").unwrap();
+    assert_eq!(
+        list_ids(&s.list_conversations().unwrap()),
+        [d.id, c.id, b.id, a.id]
+    );
+
+    s.set_starred(a.id, true).unwrap();
+    s.set_archived(c.id, true).unwrap();
+    let list = s.list_conversations().unwrap();
+    assert_eq!(list_ids(&list), [a.id, d.id, b.id]);
+    assert!(list[0].starred && !list[0].archived);
+    assert_eq!(
+        s.get_conversation(a.id).unwrap().unwrap().updated_at,
+        a.updated_at,
+        "starring does not count as activity"
+    );
+    let archived = s.list_archived().unwrap();
+    assert_eq!(list_ids(&archived), [c.id]);
+    assert!(archived[0].archived);
+
+    s.set_starred(a.id, false).unwrap();
+    s.set_archived(c.id, false).unwrap();
+    assert_eq!(
+        list_ids(&s.list_conversations().unwrap()),
+        [d.id, c.id, b.id, a.id]
+    );
+    assert!(s.list_archived().unwrap().is_empty());
+
+    for f in [HistoryStore::set_starred, HistoryStore::set_archived] {
+        assert!(matches!(
+            f(&s, 999, true),
+            Err(HistoryError::NotFound("conversation"))
+        ));
+    }
+    let json = serde_json::to_value(&s.list_conversations().unwrap()[0]).unwrap();
+    assert_eq!(json["starred"], false);
+    assert_eq!(json["archived"], false);
+}
+
+#[test]
+fn a_new_message_brings_an_archived_conversation_back() {
+    let s = store();
+    let c = s.create_conversation("c", "m").unwrap();
+    s.set_archived(c.id, true).unwrap();
+    assert!(s.list_conversations().unwrap().is_empty());
+    s.add_user_message(c.id, "I'm back").unwrap();
+    assert_eq!(list_ids(&s.list_conversations().unwrap()), [c.id]);
+}
+
+#[test]
+fn pages_put_together_are_the_whole_list() {
+    let s = store();
+    let mut all = Vec::new();
+    for i in 0..23 {
+        let c = s.create_conversation(&format!("c{i}"), "m").unwrap();
+        if i % 5 == 0 {
+            s.set_starred(c.id, true).unwrap();
+        }
+        if i == 7 {
+            s.set_archived(c.id, true).unwrap();
+        }
+        // Several with the same updated_at: the id breaks the tie.
+        if i % 3 == 0 {
+            tick();
+        }
+        all.push(c.id);
+    }
+    let expected = list_ids(&s.list_conversations().unwrap());
+    assert_eq!(expected.len(), 22);
+    for page_size in [1, 4, 7, 22, 50] {
+        let mut paged = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = s.list_conversations_page(cursor, page_size).unwrap();
+            assert!(page.len() <= page_size);
+            let Some(last) = page.last() else { break };
+            cursor = Some(last.cursor());
+            paged.extend(list_ids(&page));
+        }
+        assert_eq!(paged, expected, "page size {page_size}");
+    }
+    assert!(s.list_conversations_page(None, 0).unwrap().is_empty());
+    // A cursor survives the trip through the page as JSON.
+    let first = &s.list_conversations_page(None, 1).unwrap()[0];
+    let json = serde_json::to_string(&first.cursor()).unwrap();
+    let back: ConversationCursor = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, first.cursor());
+}
+
+#[test]
+fn a_page_is_one_index_range_without_sorting() {
+    let s = store();
+    let plan: String = s
+        .read(|c| {
+            let sql = format!(
+                "EXPLAIN QUERY PLAN {CONVERSATION_SELECT}
+                 WHERE c.archived = 0 AND (c.starred, c.updated_at, c.id) < (?1, ?2, ?3)
+                 {LIST_ORDER} LIMIT ?4"
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map(params![1, 2, 3, 4], |r| r.get::<_, String>(3))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join(" | "))
+        })
+        .unwrap();
+    assert!(plan.contains("conversations_by_list"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+}
+
+#[test]
+fn every_conversation_gets_a_unique_uid() {
+    let s = store();
+    let a = s.create_conversation("a", "m").unwrap();
+    let b = s.create_conversation("b", "m").unwrap();
+    let uids: Vec<String> = s
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT uid FROM conversations WHERE id IN (?1, ?2)")?;
+            let rows = stmt.query_map([a.id, b.id], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap();
+    assert_eq!(uids.len(), 2);
+    assert_ne!(uids[0], uids[1]);
+    for uid in &uids {
+        assert_eq!(uid.len(), 32);
+        assert!(uid.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+    let dup = s.write(|tx| {
+        tx.execute(
+            "INSERT INTO conversations (uid, title, model, created_at, updated_at) VALUES (?1, 'x', 'm', 0, 0)",
+            [&uids[0]],
+        )?;
+        Ok(())
+    });
+    assert!(dup.is_err(), "uids are unique");
+}
+
+#[test]
+fn delete_all_history_keeps_the_ledger_and_nothing_else() {
+    let s = store();
+    for i in 0..3 {
+        let c = s.create_conversation(&format!("c{i}"), "m").unwrap();
+        s.add_user_message(c.id, "question").unwrap();
+        let reply = s.start_assistant_message(c.id, "m").unwrap();
+        s.append_to_message(reply.id, "answer", "").unwrap();
+        let mut end = MessageEnd::plain(MessageStatus::Complete);
+        end.usage = Some(crate::history::UsageRecord {
+            prompt_tokens: 10,
+            completion_tokens: 5,
+            cost_nanos: Some(36_800),
+            ..Default::default()
+        });
+        s.finish_assistant_message(reply.id, end).unwrap();
+    }
+    s.set_archived(1, true).unwrap();
+    s.delete_all_history().unwrap();
+    assert!(s.list_conversations().unwrap().is_empty());
+    assert!(s.list_archived().unwrap().is_empty());
+    let counts: (i64, i64, i64, i64) = s
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM usage_ledger),
+                        (SELECT sum(cost_nanos) FROM usage_ledger),
+                        (SELECT count(*) FROM usage_ledger WHERE message_id IS NOT NULL)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(counts, (0, 3, 3 * 36_800, 0), "the spend stays, unlinked");
+    let triggers: i64 = s
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(
+        triggers, 5,
+        "the search triggers are back, with the uid one"
+    );
+    // Ids are still not reused.
+    assert!(s.create_conversation("new", "m").unwrap().id > 3);
+}
+
+#[test]
+fn delete_all_history_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let s = HistoryStore::open(&path).unwrap();
+    let c = s.create_conversation("kept", "m").unwrap();
+    s.add_user_message(c.id, "kept message").unwrap();
+    // A second process holding the write lock: the delete cannot start, and nothing changes.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    s.writer().busy_timeout(Duration::from_millis(50)).unwrap();
+    assert!(matches!(s.delete_all_history(), Err(HistoryError::Busy)));
+    other.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(s.list_conversations().unwrap().len(), 1);
+    assert_eq!(s.messages(c.id).unwrap().len(), 1);
+    assert_eq!(
+        s.search_messages(&crate::history::SearchQuery::new("kept"))
+            .unwrap()
+            .len(),
+        1
+    );
+}
