@@ -24,6 +24,8 @@ fn main() {
         "delete_all_history",
         "export_history",
         "import_history",
+        "start_fresh_history",
+        "retry_open_history",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(commands));

@@ -7,7 +7,7 @@
 //! connection, and the partial reply is kept as `stopped`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -64,7 +64,8 @@ pub struct TurnStarted {
 
 pub struct Chat {
     client: Client,
-    history: HistoryStore,
+    /// Replaced only by [`Self::replace_history`] (a fresh or reopened file after a start-up problem).
+    history: RwLock<HistoryStore>,
     vault: Arc<KeyVault>,
     active: Mutex<HashMap<i64, CancellationToken>>,
 }
@@ -87,14 +88,37 @@ impl Chat {
     pub fn new(client: Client, history: HistoryStore, vault: Arc<KeyVault>) -> Arc<Self> {
         Arc::new(Self {
             client,
-            history,
+            history: RwLock::new(history),
             vault,
             active: Mutex::new(HashMap::new()),
         })
     }
 
-    pub fn history(&self) -> &HistoryStore {
-        &self.history
+    /// The history in use (a cheap handle on the same connections).
+    pub fn history(&self) -> HistoryStore {
+        match self.history.read() {
+            Ok(h) => h.clone(),
+            // Nothing can be left half-done under this lock (one assignment): the value is sound.
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Switches to another history file: the one opened after the user chose to start afresh or to try
+    /// again. Refused while a reply streams, since its writes belong to the current file.
+    pub fn replace_history(&self, store: HistoryStore) -> Result<(), UserError> {
+        // A poisoned map still lists the replies that were streaming.
+        let active = self.active.lock().unwrap_or_else(|p| p.into_inner());
+        if !active.is_empty() {
+            return Err(UserError::invalid_input(
+                "A reply is still arriving; stop it first.",
+            ));
+        }
+        match self.history.write() {
+            Ok(mut h) => *h = store,
+            Err(poisoned) => *poisoned.into_inner() = store,
+        }
+        drop(active);
+        Ok(())
     }
 
     /// Runs a history call on a blocking thread: SQLite never blocks the async runtime.
@@ -102,7 +126,7 @@ impl Chat {
         &self,
         f: impl FnOnce(&HistoryStore) -> Result<R, HistoryError> + Send + 'static,
     ) -> Result<R, UserError> {
-        self.history.call(f).await.map_err(UserError::from)
+        self.history().call(f).await.map_err(UserError::from)
     }
 
     /// Saves the user's message, starts the reply and returns at once; the reply streams to `sink`.

@@ -324,3 +324,50 @@ async fn no_key_and_bad_input_are_refused_before_anything_is_saved() {
         .expect("list")
         .is_empty());
 }
+
+#[tokio::test]
+async fn the_history_is_replaced_only_when_no_reply_streams() {
+    let s = setup().await;
+    s.server.push_scenario(Scenario::slow(200, 50));
+    let (sink, mut rx) = channel();
+    let turn = s
+        .chat
+        .send_message(None, "a slow one".into(), MODEL.into(), sink)
+        .await
+        .expect("started");
+    let other = HistoryStore::open_in_memory().expect("memory");
+    let refused = s.chat.replace_history(other.clone());
+    assert!(refused.is_err(), "a streaming reply keeps its file");
+    assert!(s
+        .chat
+        .history()
+        .get_conversation(turn.conversation_id)
+        .expect("read")
+        .is_some());
+    s.chat.stop(turn.assistant_message_id);
+    until_done(&mut rx).await;
+
+    s.chat.replace_history(other).expect("replaced once idle");
+    assert!(s
+        .chat
+        .history()
+        .list_conversations()
+        .expect("list")
+        .is_empty());
+    let (sink, mut rx) = channel();
+    let next = s
+        .chat
+        .send_message(None, "into the new one".into(), MODEL.into(), sink)
+        .await
+        .expect("started");
+    until_done(&mut rx).await;
+    let listed = s.chat.history().list_conversations().expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].id, next.conversation_id);
+    let old = HistoryStore::open(&s.db_path).expect("old file");
+    assert_eq!(
+        old.list_conversations().expect("list").len(),
+        1,
+        "the old file is as it was"
+    );
+}

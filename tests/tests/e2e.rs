@@ -603,3 +603,89 @@ async fn t9_with_no_network_and_no_key_history_is_readable_and_searchable() {
     })
     .await;
 }
+
+/// The heading of the screen the app opens on, once it is there.
+async fn heading(driver: &WebDriver, text: &str) -> WebElement {
+    let xpath = format!("//h1[normalize-space()='{text}']");
+    driver
+        .query(By::XPath(&xpath))
+        .wait(WAIT, POLL)
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("no heading “{text}”: {e}"))
+}
+
+#[tokio::test]
+async fn t20_a_damaged_history_file_is_kept_and_a_fresh_one_started() {
+    let dir = data_dir("damaged");
+    let file = dir.join("history.sqlite3");
+    let junk: Vec<u8> = (0..8192u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&file, &junk).expect("write junk");
+    with_app(&dir, "t20-damaged", |driver| async move {
+        heading(&driver, "Your chat history could not be opened").await;
+        let alert = by_css(&driver, ".history-problem [role='alert']").await;
+        assert!(alert.text().await.expect("text").contains("damaged"));
+        screenshot(&driver, "20-damaged-history").await;
+        button(&driver, "Start a fresh history")
+            .await
+            .click()
+            .await
+            .expect("fresh");
+        heading(&driver, "A fresh history was started").await;
+        button(&driver, "Continue")
+            .await
+            .click()
+            .await
+            .expect("continue");
+        // No key (t9 forgot it) and an empty history: the first-run screen.
+        heading(&driver, "Welcome to OpenRouter Desktop").await;
+    })
+    .await;
+    let kept: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().contains("history.sqlite3.damaged-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the damaged file is kept beside: {kept:?}");
+    assert_eq!(
+        std::fs::read(&kept[0]).expect("kept"),
+        junk,
+        "byte for byte"
+    );
+    let fresh = std::fs::read(&file).expect("a new history file");
+    assert!(fresh.starts_with(b"SQLite format 3\0"));
+}
+
+#[tokio::test]
+async fn t21_a_history_from_a_newer_app_is_refused_and_left_untouched() {
+    let dir = data_dir("too-new");
+    let file = dir.join("history.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&file).expect("create");
+        conn.execute_batch("CREATE TABLE future(x); PRAGMA user_version = 99;")
+            .expect("future schema");
+    }
+    let before = std::fs::read(&file).expect("read");
+    with_app(&dir, "t21-too-new", |driver| async move {
+        heading(
+            &driver,
+            "This chat history needs a newer version of the app",
+        )
+        .await;
+        let fresh = driver
+            .find_all(By::XPath(
+                "//button[normalize-space()='Start a fresh history']",
+            ))
+            .await
+            .expect("query");
+        assert!(fresh.is_empty(), "no fresh start for a file that is fine");
+        button(&driver, "Continue without saving")
+            .await
+            .click()
+            .await
+            .expect("continue");
+        heading(&driver, "Welcome to OpenRouter Desktop").await;
+    })
+    .await;
+    assert_eq!(std::fs::read(&file).expect("read"), before, "unchanged");
+}

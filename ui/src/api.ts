@@ -144,9 +144,21 @@ export interface AppStatus {
   has_key: boolean;
   key_storage: "keyring" | "session" | "none";
   keyring_problem: string | null;
-  /** Plain sentence when the history file could not be opened (newer cores; absent from older ones). */
-  history_problem?: string | null;
+  /** Set when the history file could not be opened; the app then runs on an in-memory history. */
+  history_problem?: HistoryProblem | null;
   version: string;
+}
+
+export interface HistoryProblem {
+  /** damaged: a fresh file can be started beside it; too_new: only an update opens it; unreadable: retry. */
+  kind: "damaged" | "too_new" | "unreadable";
+  message: string;
+  path: string;
+}
+
+export interface FreshHistory {
+  /** Where the damaged file was moved to (it is kept, never deleted). */
+  kept_at: string;
 }
 
 export interface KeyInfo {
@@ -383,4 +395,14 @@ export function exportHistory(conversationIds: number[] | null, format: ExportFo
 /** Imports a JSON export the user picks in a native open dialog; null when the user cancels it. */
 export function importHistory(): Promise<ImportReport | null> {
   return call<ImportReport | null>("import_history");
+}
+
+/** Renames the damaged history file beside itself and starts an empty one (only for a damaged file). */
+export function startFreshHistory(): Promise<FreshHistory> {
+  return call<FreshHistory>("start_fresh_history");
+}
+
+/** Tries the history file again; resolves null when it opened, else the problem as it is now. */
+export function retryOpenHistory(): Promise<HistoryProblem | null> {
+  return call<HistoryProblem | null>("retry_open_history");
 }

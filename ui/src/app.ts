@@ -4,10 +4,14 @@
 import { appStatus, getSettings, listConversations, toUserError, type AppStatus, type Settings } from "./api";
 import { applyTheme } from "./theme";
 import { button, el } from "./views/elements";
+import { renderHistoryProblem } from "./views/history-problem";
 import { renderOnboarding } from "./views/onboarding";
 import { renderWorkspace } from "./views/workspace";
 
 const FALLBACK_SETTINGS: Settings = { default_model: "openrouter/auto", theme: "system" };
+
+/** The user chose to go on without saving while the history file cannot be opened (this run only). */
+let historyProblemAccepted = false;
 
 function appRoot(): HTMLElement {
   const existing = document.getElementById("app");
@@ -52,6 +56,18 @@ export async function startApp(): Promise<void> {
     startupError = reason;
   }
   applyTheme(settings.theme);
+  const problem = status.history_problem;
+  if (problem && !historyProblemAccepted) {
+    renderHistoryProblem(root, {
+      problem,
+      onResolved: () => void startApp(),
+      onContinue: () => {
+        historyProblemAccepted = true;
+        void startApp();
+      },
+    });
+    return;
+  }
   if (status.has_key || (await hasHistory())) showWorkspace(root, status, settings, startupError);
   else showOnboarding(root, status);
 }

@@ -7,10 +7,11 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 use tauri_plugin_opener::OpenerExt;
 
+use super::history_start::HistoryProblem;
 use super::state::AppState;
 use crate::catalog::ModelSummary;
 use crate::chat::{EventSink, StreamEvent, TurnStarted};
-use crate::history::{ConversationSummary, Message};
+use crate::history::ConversationSummary;
 use crate::openrouter::ErrorKind;
 use crate::secrets::{clean_key, KeyStorage, SecretError};
 use crate::settings::Settings;
@@ -32,7 +33,7 @@ pub struct AppStatus {
     has_key: bool,
     key_storage: KeyStorage,
     keyring_problem: Option<String>,
-    history_problem: Option<String>,
+    history_problem: Option<HistoryProblem>,
     version: &'static str,
 }
 
@@ -106,29 +107,6 @@ pub async fn list_models(state: State<'_, AppState>) -> CmdResult<Vec<ModelSumma
 #[tauri::command]
 pub async fn list_conversations(state: State<'_, AppState>) -> CmdResult<Vec<ConversationSummary>> {
     state.chat.db(|h| h.list_conversations()).await
-}
-
-#[derive(Serialize)]
-pub struct ConversationDetail {
-    conversation: ConversationSummary,
-    messages: Vec<Message>,
-}
-
-#[tauri::command]
-pub async fn get_conversation(
-    id: i64,
-    state: State<'_, AppState>,
-) -> CmdResult<ConversationDetail> {
-    let (conversation, messages) = state
-        .chat
-        .db(move |h| Ok((h.get_conversation(id)?, h.messages(id)?)))
-        .await?;
-    let conversation = conversation
-        .ok_or_else(|| UserError::invalid_input("That conversation no longer exists."))?;
-    Ok(ConversationDetail {
-        conversation,
-        messages,
-    })
 }
 
 #[tauri::command]

@@ -2,6 +2,7 @@
 
 mod commands;
 mod history_commands;
+mod history_start;
 mod state;
 mod windows;
 
@@ -11,7 +12,6 @@ use tauri::Manager;
 use tauri_plugin_store::StoreExt;
 
 use crate::chat::Chat;
-use crate::history::HistoryStore;
 use crate::openrouter::{Client, ClientConfig};
 use crate::secrets::{KeyVault, KeyringStore};
 use state::{AppState, StoreBackend};
@@ -35,7 +35,7 @@ pub fn run() {
             commands::forget_api_key,
             commands::list_models,
             commands::list_conversations,
-            commands::get_conversation,
+            history_commands::get_conversation,
             commands::delete_conversation,
             commands::send_message,
             commands::retry_reply,
@@ -51,6 +51,11 @@ pub fn run() {
             history_commands::delete_all_history,
             history_commands::export_history,
             history_commands::import_history,
+            history_commands::list_conversations_page,
+            history_commands::older_messages,
+            history_commands::newer_messages,
+            history_start::start_fresh_history,
+            history_start::retry_open_history,
         ])
         .build(tauri::generate_context!());
     match result {
@@ -93,18 +98,12 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         config.base_url = url.trim_end_matches('/').to_owned();
     }
     let client = Client::new(config)?;
-    let (history, history_problem) = match HistoryStore::open(&data_dir.join(DATABASE_FILE)) {
-        Ok(store) => (store, None),
-        Err(e) => {
-            // The file is left as it is; this run keeps its history in memory only.
-            log::error!("history database could not be opened: {e}");
-            (HistoryStore::open_in_memory()?, Some(e.to_string()))
-        }
-    };
+    let history_path = data_dir.join(DATABASE_FILE);
+    let (history, history_problem) = history_start::open_or_explain(&history_path)?;
     let vault = Arc::new(KeyVault::new(Arc::new(KeyringStore)));
     let chat = Chat::new(client.clone(), history, vault.clone());
     let settings = StoreBackend(app.store(data_dir.join(SETTINGS_FILE))?);
-    let mut state = AppState::new(client, chat, vault, settings);
+    let mut state = AppState::new(client, chat, vault, settings, history_path);
     state.export_dir = arg_value("--export-dir").map(Into::into);
     if let Ok(mut problem) = state.history_problem.lock() {
         *problem = history_problem;

@@ -6,6 +6,7 @@ use tauri::Wry;
 use tauri_plugin_store::Store;
 use tokio::sync::OnceCell;
 
+use super::history_start::HistoryProblem;
 use crate::catalog::Catalog;
 use crate::chat::Chat;
 use crate::openrouter::Client;
@@ -20,8 +21,10 @@ pub struct AppState {
     pub settings: StoreBackend,
     /// Set once the keyring has been read; holds the keyring's problem in plain words, if any.
     key_loaded: OnceCell<Option<String>>,
-    /// Why the history database could not be opened, if it could not.
-    pub history_problem: Mutex<Option<String>>,
+    /// The history database file.
+    pub history_path: std::path::PathBuf,
+    /// Why the history database could not be opened, if it could not (the app then runs on memory).
+    pub history_problem: Mutex<Option<HistoryProblem>>,
     /// `--export-dir`: exports go there without a save dialog.
     pub export_dir: Option<std::path::PathBuf>,
 }
@@ -32,6 +35,7 @@ impl AppState {
         chat: Arc<Chat>,
         vault: Arc<KeyVault>,
         settings: StoreBackend,
+        history_path: std::path::PathBuf,
     ) -> Self {
         Self {
             client,
@@ -40,6 +44,7 @@ impl AppState {
             catalog: Catalog::default(),
             settings,
             key_loaded: OnceCell::new(),
+            history_path,
             history_problem: Mutex::new(None),
             export_dir: None,
         }

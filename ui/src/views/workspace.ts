@@ -311,7 +311,10 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   void chat.open(null);
   void refresh();
   if (options.startupError !== undefined) chat.showError(options.startupError);
-  else if (options.status?.history_problem) chat.showError({ kind: "storage", message: options.status.history_problem });
+  else if (options.status?.history_problem) {
+    const message = `${options.status.history_problem.message} New conversations are kept only until the app closes.`;
+    chat.showError({ kind: "storage", message });
+  }
 }
 
 function isTextField(target: EventTarget | null): boolean {
