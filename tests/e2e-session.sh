@@ -37,4 +37,5 @@ for _ in $(seq 1 100); do
 done
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
 
-cargo test --workspace --features acceptance/e2e --test e2e -- --test-threads=1
+# E2E_FILTER (test name parts, e.g. "t20_ t21_") runs only some of them while working on them.
+cargo test --workspace --features acceptance/e2e --test e2e -- --test-threads=1 ${E2E_FILTER:-}
