@@ -14,10 +14,12 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
+use crate::catalog::{base_id, reasoning_of};
 use crate::history::{
     HistoryError, HistoryStore, Message, MessageEnd, MessageStatus, MessageUsage, Role, UsageRecord,
 };
 use crate::openrouter::{ApiError, ChatEvent, ChatMessage, ChatRequest, Client, ErrorKind, Usage};
+use crate::routing::Routing;
 use crate::secrets::KeyVault;
 use crate::settings::valid_model_id;
 use crate::user_error::UserError;
@@ -130,11 +132,14 @@ impl Chat {
     }
 
     /// Saves the user's message, starts the reply and returns at once; the reply streams to `sink`.
+    /// A `routing` is checked and saved on the conversation first; without one the conversation's saved
+    /// routing applies.
     pub async fn send_message(
         self: &Arc<Self>,
         conversation_id: Option<i64>,
         text: String,
         model: String,
+        routing: Option<Routing>,
         sink: Arc<dyn EventSink>,
     ) -> Result<TurnStarted, UserError> {
         let text = text.trim().to_owned();
@@ -149,6 +154,10 @@ impl Chat {
         if !valid_model_id(&model) {
             return Err(UserError::invalid_input("Choose a model first."));
         }
+        let routing = routing
+            .map(Routing::checked)
+            .transpose()
+            .map_err(|e| UserError::invalid_input(e.to_string()))?;
         let key = self.vault.current().ok_or_else(UserError::no_key)?;
         let title = title_from(&text);
         let model_for_db = model.clone();
@@ -161,6 +170,9 @@ impl Chat {
                     }
                     None => h.create_conversation(&title, &model_for_db)?.id,
                 };
+                if let Some(routing) = &routing {
+                    h.set_conversation_routing(conversation_id, routing)?;
+                }
                 let user = h.add_user_message(conversation_id, &text)?;
                 let assistant = h.start_assistant_message(conversation_id, &model_for_db)?;
                 Ok((conversation_id, user, assistant))
@@ -252,8 +264,22 @@ impl Chat {
         model: String,
         sink: Arc<dyn EventSink>,
     ) -> Result<(), UserError> {
-        let messages = self.db(move |h| h.messages(conversation_id)).await?;
-        let request = ChatRequest::streaming(model, request_messages(&messages, assistant_id));
+        let lookup = model.clone();
+        let (messages, routing, cached_model) = self
+            .db(move |h| {
+                let messages = h.messages(conversation_id)?;
+                let routing = h.conversation_routing(conversation_id)?.unwrap_or_default();
+                // A variant without a row of its own (`:online`, `:nitro`…) reasons like its base model.
+                let cached = match h.cached_model(&lookup)? {
+                    Some(json) => Some(json),
+                    None => h.cached_model(base_id(&lookup))?,
+                };
+                Ok((messages, routing, cached))
+            })
+            .await?;
+        let reasoning = cached_model.as_deref().and_then(reasoning_of);
+        let mut request = ChatRequest::streaming(model, request_messages(&messages, assistant_id));
+        crate::routing::apply(&mut request, &routing, reasoning.as_ref());
         let token = CancellationToken::new();
         if let Ok(mut active) = self.active.lock() {
             active.insert(assistant_id, token.clone());

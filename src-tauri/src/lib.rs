@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod chat;
 pub mod history;
 pub mod openrouter;
+pub mod routing;
 pub mod secrets;
 pub mod settings;
 pub mod user_error;

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::openrouter::{ApiError, ErrorKind};
+use crate::settings::valid_model_id;
 
 pub const CREDITS_URL: &str = "https://openrouter.ai/settings/credits";
 pub const KEYS_URL: &str = "https://openrouter.ai/keys";
@@ -13,6 +14,8 @@ pub enum ActionKind {
     OpenUrl,
     Retry,
     EnterKey,
+    /// Send again with `model` instead (OpenRouter suggested it, e.g. after a free promotion ended).
+    SwitchModel,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +24,9 @@ pub struct UserAction {
     pub label: String,
     #[serde(default)]
     pub url: Option<String>,
+    /// For `switch_model`: the model to switch to. Left out of the JSON otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 impl UserAction {
@@ -29,6 +35,7 @@ impl UserAction {
             kind: ActionKind::Retry,
             label: label.to_owned(),
             url: None,
+            model: None,
         }
     }
     fn open(label: &str, url: &str) -> Self {
@@ -36,6 +43,7 @@ impl UserAction {
             kind: ActionKind::OpenUrl,
             label: label.to_owned(),
             url: Some(url.to_owned()),
+            model: None,
         }
     }
     fn enter_key() -> Self {
@@ -43,6 +51,15 @@ impl UserAction {
             kind: ActionKind::EnterKey,
             label: "Enter a new key".to_owned(),
             url: None,
+            model: None,
+        }
+    }
+    fn switch_model(model: &str) -> Self {
+        Self {
+            kind: ActionKind::SwitchModel,
+            label: format!("Switch to {model}"),
+            url: None,
+            model: Some(model.to_owned()),
         }
     }
 }
@@ -52,8 +69,9 @@ impl UserAction {
 pub struct UserError {
     pub kind: ErrorKind,
     pub message: String,
+    /// Boxed: most errors have none, and a result carrying a `UserError` stays small.
     #[serde(default)]
-    pub action: Option<UserAction>,
+    pub action: Option<Box<UserAction>>,
     #[serde(default)]
     pub retry_after_secs: Option<u64>,
 }
@@ -69,7 +87,7 @@ impl UserError {
     }
 
     fn with_action(mut self, action: UserAction) -> Self {
-        self.action = Some(action);
+        self.action = Some(Box::new(action));
         self
     }
 
@@ -100,8 +118,42 @@ fn with_detail(sentence: &str, err: &ApiError) -> String {
     }
 }
 
+/// A model-availability error OpenRouter attached a replacement to: the free promotion ended, the model
+/// was retired or has no endpoint. Waiting will not help, so the way out is the suggested model. Errors
+/// marked retryable (capacity, a brief outage) keep their "Try again" instead.
+fn switch_model(err: &ApiError) -> Option<UserError> {
+    let availability = err.error_object()?.availability()?;
+    if availability.retryable == Some(true) {
+        return None;
+    }
+    let model = availability
+        .fallback_models
+        .iter()
+        .map(|m| m.trim())
+        .find(|m| valid_model_id(m))?;
+    let sentence = match availability.code.as_deref() {
+        Some("free_variant_ended") => format!(
+            "The free version of this model is no longer offered. You can switch to {model}, which is paid, or choose another model."
+        ),
+        Some("model_deprecated") => format!(
+            "This model has been retired. OpenRouter suggests {model} instead."
+        ),
+        _ => format!(
+            "This model is not available on OpenRouter right now. OpenRouter suggests {model} instead."
+        ),
+    };
+    let kind = match err.kind() {
+        ErrorKind::Interrupted | ErrorKind::ServerError => ErrorKind::NotFound,
+        kind => kind,
+    };
+    Some(UserError::new(kind, sentence).with_action(UserAction::switch_model(model)))
+}
+
 impl From<&ApiError> for UserError {
     fn from(err: &ApiError) -> Self {
+        if let Some(user) = switch_model(err) {
+            return user;
+        }
         let kind = err.kind();
         let api_message = err.error_object().map(|e| e.message.as_str()).unwrap_or("");
         let mut user = match kind {
@@ -227,6 +279,44 @@ mod tests {
         assert_eq!(json["kind"], "unauthorized");
         assert_eq!(json["action"]["kind"], "enter_key");
         assert!(json["retry_after_secs"].is_null());
+    }
+
+    #[test]
+    fn an_ended_free_model_offers_its_paid_slug() {
+        let body = r#"{"error":{"code":404,"message":"The free Molmo2 8B period has ended. To continue using this model, please migrate to the paid slug: allenai/molmo-2-8b","availability":{"code":"free_variant_ended","retryable":false,"requested_models":["allenai/molmo-2-8b:free"],"fallback_models":["allenai/molmo-2-8b"]}},"user_id":"user_1"}"#;
+        let user = UserError::from(ApiError::from_response(404, body, None));
+        assert_eq!(user.kind, ErrorKind::NotFound);
+        assert!(user.message.contains("free version"), "{}", user.message);
+        let action = user.action.clone().expect("action");
+        assert_eq!(action.kind, ActionKind::SwitchModel);
+        assert_eq!(action.model.as_deref(), Some("allenai/molmo-2-8b"));
+        let json = serde_json::to_value(&user).expect("json");
+        assert_eq!(json["action"]["kind"], "switch_model");
+        assert_eq!(json["action"]["model"], "allenai/molmo-2-8b");
+        let back: UserError = serde_json::from_value(json).expect("reads back");
+        assert_eq!(back, user);
+    }
+
+    #[test]
+    fn availability_without_a_usable_suggestion_or_when_retryable_keeps_the_old_action() {
+        let retryable = r#"{"error":{"code":429,"message":"busy","availability":{"code":"capacity_exhausted","retryable":true,"fallback_models":["a/b"]}}}"#;
+        let user = UserError::from(ApiError::from_response(429, retryable, None));
+        assert_eq!(user.action.map(|a| a.kind), Some(ActionKind::Retry));
+        let hostile = r#"{"error":{"code":404,"message":"gone","availability":{"code":"model_not_found","fallback_models":["<script>"]}}}"#;
+        let user = UserError::from(ApiError::from_response(404, hostile, None));
+        assert!(user.action.is_none());
+        let nested = r#"{"error":{"code":404,"message":"gone","metadata":{"availability":{"code":"model_deprecated","fallback_models":["x/y"]}}}}"#;
+        let user = UserError::from(ApiError::from_response(404, nested, None));
+        assert_eq!(user.action.and_then(|a| a.model).as_deref(), Some("x/y"));
+        assert!(user.message.contains("retired"));
+    }
+
+    #[test]
+    fn actions_without_a_model_keep_their_old_json_shape() {
+        let user = UserError::from(ApiError::from_response(402, "{}", None));
+        let json = serde_json::to_value(&user).expect("json");
+        assert!(json["action"].get("model").is_none(), "{json}");
+        assert!(json["action"].get("url").is_some());
     }
 
     #[test]

@@ -89,6 +89,28 @@ const checks = [
     }
     assert(count === 371 && pages === 4, `got ${count} models in ${pages} pages`);
   }],
+  ["endpoints.list (ListEndpointsResponse, PublicEndpoint with stats)", async () => {
+    const result = await sdk.endpoints.list({ author: "deepseek", slug: "deepseek-r1" });
+    const endpoints = result.data.endpoints;
+    assert(result.data.id === "deepseek/deepseek-r1", `id ${result.data.id}`);
+    assert(endpoints.length >= 2, `only ${endpoints.length} endpoints`);
+    assert(endpoints.every((e) => typeof e.latencyLast30m?.p50 === "number"), "latency missing with a key");
+    assert(endpoints.every((e) => typeof e.pricing.prompt === "string"), "prompt price missing");
+  }],
+  ["endpoints.list of a free variant's base, and a closed model", async () => {
+    const free = await sdk.endpoints.list({ author: "openai", slug: "gpt-oss-120b" });
+    assert(free.data.endpoints.some((e) => e.pricing.prompt === "0"), "no free endpoint");
+    const closed = await sdk.endpoints.list({ author: "anthropic", slug: "claude-sonnet-4.5" });
+    assert(closed.data.endpoints.every((e) => e.quantization === null), "first-party quantization");
+  }],
+  ["endpoints.list of an unknown model -> NotFoundResponseError", async () => {
+    await expectError(() => sdk.endpoints.list({ author: "nobody", slug: "nothing" }), errors.NotFoundResponseError, 404);
+  }],
+  ["providers.list (GET /providers)", async () => {
+    const result = await sdk.providers.list();
+    assert(result.data.length >= 10, `only ${result.data.length} providers`);
+    assert(result.data.some((p) => p.slug === "deepinfra" && p.name === "DeepInfra"), "no DeepInfra");
+  }],
   ["apiKeys.getCurrentKeyMetadata (GET /key)", async () => {
     const key = await sdk.apiKeys.getCurrentKeyMetadata();
     assert(key.data.label.startsWith("sk-or-v1-con"), `label ${key.data.label}`);
@@ -164,6 +186,7 @@ for (const [status, errorClass, extra] of [
   [408, errors.RequestTimeoutResponseError, {}],
   [429, errors.TooManyRequestsResponseError, { retry_after: 2 }],
   [429, errors.TooManyRequestsResponseError, { variant: "free_models_per_day" }],
+  [404, errors.NotFoundResponseError, { variant: "free_variant_ended" }],
   [500, errors.InternalServerResponseError, {}],
   [502, errors.BadGatewayResponseError, {}],
   [503, errors.ServiceUnavailableResponseError, {}],

@@ -86,7 +86,13 @@ async fn a_reply_is_streamed_saved_and_costed() {
     let (sink, mut rx) = channel();
     let turn = s
         .chat
-        .send_message(None, "  Explain SQLite WAL  ".into(), MODEL.into(), sink)
+        .send_message(
+            None,
+            "  Explain SQLite WAL  ".into(),
+            MODEL.into(),
+            None,
+            sink,
+        )
         .await
         .expect("started");
     let events = until_done(&mut rx).await;
@@ -126,6 +132,7 @@ async fn a_reply_is_streamed_saved_and_costed() {
             Some(turn.conversation_id),
             "And rollback journals?".into(),
             MODEL.into(),
+            None,
             sink,
         )
         .await
@@ -153,7 +160,7 @@ async fn stop_keeps_the_partial_reply_and_closes_the_connection() {
     let (sink, mut rx) = channel();
     let turn = s
         .chat
-        .send_message(None, "long".into(), MODEL.into(), sink)
+        .send_message(None, "long".into(), MODEL.into(), None, sink)
         .await
         .expect("started");
     loop {
@@ -192,7 +199,7 @@ async fn a_mid_stream_error_is_saved_as_interrupted_with_its_reason_and_retry_re
     let (sink, mut rx) = channel();
     let turn = s
         .chat
-        .send_message(None, "fail midway".into(), MODEL.into(), sink)
+        .send_message(None, "fail midway".into(), MODEL.into(), None, sink)
         .await
         .expect("started");
     let events = until_done(&mut rx).await;
@@ -246,7 +253,7 @@ async fn a_402_is_saved_as_an_error_with_the_credits_action() {
     let (sink, mut rx) = channel();
     let turn = s
         .chat
-        .send_message(None, "pay".into(), MODEL.into(), sink)
+        .send_message(None, "pay".into(), MODEL.into(), None, sink)
         .await
         .expect("started");
     let events = until_done(&mut rx).await;
@@ -276,7 +283,7 @@ async fn a_killed_app_leaves_a_reply_that_reopens_as_interrupted() {
     let (sink, mut rx) = channel();
     let turn = s
         .chat
-        .send_message(None, "crash".into(), MODEL.into(), sink)
+        .send_message(None, "crash".into(), MODEL.into(), None, sink)
         .await
         .expect("started");
     // Let a few batches reach the database, then open the file as a restarted app would.
@@ -306,14 +313,14 @@ async fn no_key_and_bad_input_are_refused_before_anything_is_saved() {
     let (sink_a, _rx) = channel();
     let err = s
         .chat
-        .send_message(None, "   ".into(), MODEL.into(), sink_a)
+        .send_message(None, "   ".into(), MODEL.into(), None, sink_a)
         .await
         .expect_err("empty");
     assert_eq!(err.kind, ErrorKind::InvalidInput);
     let (sink_b, _rx) = channel();
     let err = s
         .chat
-        .send_message(None, "hi".into(), "bad model".into(), sink_b)
+        .send_message(None, "hi".into(), "bad model".into(), None, sink_b)
         .await
         .expect_err("model");
     assert_eq!(err.kind, ErrorKind::InvalidInput);
@@ -332,7 +339,7 @@ async fn the_history_is_replaced_only_when_no_reply_streams() {
     let (sink, mut rx) = channel();
     let turn = s
         .chat
-        .send_message(None, "a slow one".into(), MODEL.into(), sink)
+        .send_message(None, "a slow one".into(), MODEL.into(), None, sink)
         .await
         .expect("started");
     let other = HistoryStore::open_in_memory().expect("memory");
@@ -357,7 +364,7 @@ async fn the_history_is_replaced_only_when_no_reply_streams() {
     let (sink, mut rx) = channel();
     let next = s
         .chat
-        .send_message(None, "into the new one".into(), MODEL.into(), sink)
+        .send_message(None, "into the new one".into(), MODEL.into(), None, sink)
         .await
         .expect("started");
     until_done(&mut rx).await;
@@ -370,4 +377,292 @@ async fn the_history_is_replaced_only_when_no_reply_streams() {
         1,
         "the old file is as it was"
     );
+}
+
+mod routing {
+    //! Per-conversation routing reaches the request the mock receives; availability errors offer a switch.
+
+    use openrouter_desktop::catalog::ModelCatalogue;
+    use openrouter_desktop::routing::{ProviderPrefs, ProviderSort, Routing};
+    use openrouter_desktop::user_error::ActionKind;
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn routing() -> Routing {
+        Routing {
+            fallback_models: vec![
+                "anthropic/claude-sonnet-4.5".into(),
+                "google/gemini-2.5-flash".into(),
+            ],
+            provider: Some(ProviderPrefs {
+                sort: Some(ProviderSort::Throughput),
+                order: vec!["deepinfra/fp8".into()],
+                ignore: vec!["azure".into()],
+                allow_fallbacks: false,
+                data_collection_deny: true,
+                zdr: true,
+                quantizations: vec!["fp8".into()],
+                max_price_prompt: Some("2".into()),
+                max_price_completion: Some("8".into()),
+                ..ProviderPrefs::default()
+            }),
+            reasoning_effort: Some("high".into()),
+            web_search: true,
+        }
+    }
+
+    fn last_body(s: &Setup) -> Value {
+        s.server
+            .chat_requests()
+            .pop()
+            .and_then(|r| r.body)
+            .expect("request body")
+    }
+
+    fn assert_routed(body: &Value, model: &str) {
+        assert_eq!(body["model"], model);
+        assert_eq!(
+            body["models"],
+            json!([
+                model,
+                "anthropic/claude-sonnet-4.5",
+                "google/gemini-2.5-flash"
+            ])
+        );
+        assert_eq!(
+            body["provider"],
+            json!({
+                "sort": "throughput",
+                "order": ["deepinfra/fp8"],
+                "ignore": ["azure"],
+                "allow_fallbacks": false,
+                "data_collection": "deny",
+                "zdr": true,
+                "quantizations": ["fp8"],
+                "max_price": {"prompt": "2", "completion": "8"}
+            })
+        );
+        assert_eq!(body["reasoning"], json!({"effort": "high"}));
+        assert!(
+            body.get("reasoning_effort").is_none(),
+            "never both reasoning fields"
+        );
+        assert_eq!(body["tools"], json!([{"type": "openrouter:web_search"}]));
+    }
+
+    #[tokio::test]
+    async fn a_routing_is_saved_sent_and_reused_by_later_turns_and_retries() {
+        let s = setup().await;
+        let (sink, mut rx) = channel();
+        let turn = s
+            .chat
+            .send_message(None, "route me".into(), MODEL.into(), Some(routing()), sink)
+            .await
+            .expect("started");
+        until_done(&mut rx).await;
+        assert_routed(&last_body(&s), MODEL);
+        assert_eq!(
+            s.chat
+                .history()
+                .conversation_routing(turn.conversation_id)
+                .expect("read"),
+            Some(routing())
+        );
+
+        // The next turn passes no routing: the saved one applies.
+        let (sink, mut rx) = channel();
+        s.chat
+            .send_message(
+                Some(turn.conversation_id),
+                "again".into(),
+                "deepseek/deepseek-r1".into(),
+                None,
+                sink,
+            )
+            .await
+            .expect("started");
+        until_done(&mut rx).await;
+        assert_routed(&last_body(&s), "deepseek/deepseek-r1");
+
+        // A retry too.
+        let (sink, mut rx) = channel();
+        s.chat
+            .retry_reply(turn.assistant_message_id, sink)
+            .await
+            .expect("retry");
+        until_done(&mut rx).await;
+        assert_routed(&last_body(&s), "deepseek/deepseek-r1");
+
+        // A default routing clears it: the request is back to the plain shape.
+        let (sink, mut rx) = channel();
+        s.chat
+            .send_message(
+                Some(turn.conversation_id),
+                "plain".into(),
+                MODEL.into(),
+                Some(Routing::default()),
+                sink,
+            )
+            .await
+            .expect("started");
+        until_done(&mut rx).await;
+        let body = last_body(&s);
+        for key in [
+            "models",
+            "provider",
+            "reasoning",
+            "reasoning_effort",
+            "tools",
+        ] {
+            assert!(body.get(key).is_none(), "{key} in {body}");
+        }
+        assert_eq!(
+            s.chat
+                .history()
+                .conversation_routing(turn.conversation_id)
+                .expect("read"),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn an_online_variant_is_sent_as_the_model_with_the_web_search_tool() {
+        let s = setup().await;
+        let (sink, mut rx) = channel();
+        s.chat
+            .send_message(
+                None,
+                "search".into(),
+                "openai/gpt-4o:online".into(),
+                None,
+                sink,
+            )
+            .await
+            .expect("started");
+        until_done(&mut rx).await;
+        let body = last_body(&s);
+        assert_eq!(body["model"], "openai/gpt-4o");
+        assert_eq!(body["tools"], json!([{"type": "openrouter:web_search"}]));
+        assert!(body.get("plugins").is_none());
+        for variant in ["free", "nitro", "floor", "thinking", "extended", "exacto"] {
+            let id = format!("meta-llama/llama-3.3-70b-instruct:{variant}");
+            let (sink, mut rx) = channel();
+            s.chat
+                .send_message(None, "v".into(), id.clone(), None, sink)
+                .await
+                .expect("started");
+            until_done(&mut rx).await;
+            assert_eq!(last_body(&s)["model"], id.as_str());
+        }
+    }
+
+    #[tokio::test]
+    async fn effort_none_is_left_out_for_a_model_whose_reasoning_is_mandatory() {
+        let s = setup().await;
+        s.server.serve_models(Some(vec![
+            json!({"id": "openai/gpt-oss-120b", "name": "gpt-oss-120b", "supported_parameters": ["reasoning"],
+                   "reasoning": {"supported_efforts": ["high", "medium", "low"], "default_effort": "medium", "mandatory": true}}),
+            json!({"id": "anthropic/claude-sonnet-4.5", "name": "Claude", "supported_parameters": ["reasoning"],
+                   "reasoning": {"mandatory": false}}),
+        ]));
+        let client = Client::new(ClientConfig {
+            base_url: s.server.base_url(),
+            ..ClientConfig::default()
+        })
+        .expect("client");
+        let catalogue = ModelCatalogue::default();
+        let listed = catalogue.refresh(&client, &s.chat.history()).await;
+        assert_eq!(listed.models.len(), 2);
+
+        let off = Routing {
+            reasoning_effort: Some("none".into()),
+            ..Routing::default()
+        };
+        for (model, sent) in [
+            ("openai/gpt-oss-120b", None),
+            ("openai/gpt-oss-120b:nitro", None),
+            (
+                "anthropic/claude-sonnet-4.5",
+                Some(json!({"effort": "none"})),
+            ),
+        ] {
+            let (sink, mut rx) = channel();
+            s.chat
+                .send_message(None, "think".into(), model.into(), Some(off.clone()), sink)
+                .await
+                .expect("started");
+            until_done(&mut rx).await;
+            let body = last_body(&s);
+            assert_eq!(body.get("reasoning").cloned(), sent, "{model}: {body}");
+            assert!(body.get("reasoning_effort").is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn an_ended_free_model_ends_the_reply_with_a_switch_to_its_paid_slug() {
+        let s = setup().await;
+        s.server.push_scenario(Scenario::HttpError {
+            status: 404,
+            retry_after: None,
+            variant: Some(mock::ErrorVariant::FreeVariantEnded),
+        });
+        let (sink, mut rx) = channel();
+        let turn = s
+            .chat
+            .send_message(
+                None,
+                "hi".into(),
+                "openai/gpt-oss-120b:free".into(),
+                None,
+                sink,
+            )
+            .await
+            .expect("started");
+        let events = until_done(&mut rx).await;
+        let Some(StreamEvent::Done { status, error, .. }) = events.last() else {
+            panic!("done last")
+        };
+        assert_eq!(*status, MessageStatus::Error);
+        let error = error.clone().expect("error");
+        assert_eq!(error.kind, ErrorKind::NotFound);
+        let action = error.action.clone().expect("action");
+        assert_eq!(action.kind, ActionKind::SwitchModel);
+        assert_eq!(action.model.as_deref(), Some("openai/gpt-oss-120b"));
+        assert!(action.label.contains("openai/gpt-oss-120b"));
+        // Saved with the message, so a reopened conversation still offers the switch.
+        let saved = s
+            .chat
+            .history()
+            .get_message(turn.assistant_message_id)
+            .expect("read")
+            .expect("kept");
+        let json = serde_json::to_value(&saved).expect("json");
+        assert_eq!(json["error"]["action"]["kind"], "switch_model");
+        assert_eq!(json["error"]["action"]["model"], "openai/gpt-oss-120b");
+    }
+
+    #[tokio::test]
+    async fn a_routing_the_api_would_refuse_is_refused_before_anything_is_saved() {
+        let s = setup().await;
+        let bad = Routing {
+            fallback_models: vec!["a/1".into(), "a/2".into(), "a/3".into(), "a/4".into()],
+            ..Routing::default()
+        };
+        let (sink, _rx) = channel();
+        let err = s
+            .chat
+            .send_message(None, "hi".into(), MODEL.into(), Some(bad), sink)
+            .await
+            .expect_err("refused");
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        assert!(err.message.contains("at most 3"), "{}", err.message);
+        assert!(s
+            .chat
+            .history()
+            .list_conversations()
+            .expect("list")
+            .is_empty());
+        assert!(s.server.chat_requests().is_empty());
+    }
 }

@@ -255,3 +255,183 @@ async fn nothing_listening_is_offline() {
     let err = client.key_info(KEY).await.expect_err("no server");
     assert_eq!(err.kind(), ErrorKind::Offline);
 }
+
+mod catalogue {
+    //! The model catalogue against the mock: the cached list, its refresh, endpoints and providers.
+
+    use acceptance::mock;
+    use openrouter_desktop::catalog::{ModelCatalogue, ModelEndpoint};
+    use openrouter_desktop::history::HistoryStore;
+    use openrouter_desktop::openrouter::ErrorKind;
+    use serde_json::json;
+
+    use super::{client, KEY};
+
+    #[tokio::test]
+    async fn a_refresh_caches_the_list_and_a_failed_one_keeps_it_and_says_why() {
+        let server = mock::start().await;
+        let client = client(&server.base_url());
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("history.sqlite3");
+        let history = HistoryStore::open(&path).expect("history");
+        let catalogue = ModelCatalogue::default();
+
+        let empty = catalogue.cached(&history).await.expect("cached");
+        assert!(empty.models.is_empty() && empty.fetched_at.is_none());
+
+        let fresh = catalogue.refresh(&client, &history).await;
+        assert!(fresh.refresh_error.is_none(), "{:?}", fresh.refresh_error);
+        assert_eq!(fresh.models.len(), 371);
+        let fetched_at = fresh.fetched_at.expect("fetched_at");
+        let names: Vec<String> = fresh.models.iter().map(|m| m.name.to_lowercase()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted, "sorted by name");
+
+        server.fail_models(Some(503));
+        let failed = catalogue.refresh(&client, &history).await;
+        assert_eq!(failed.models, fresh.models, "the cached list is kept");
+        assert_eq!(
+            failed.fetched_at,
+            Some(fetched_at),
+            "and says how old it is"
+        );
+        let error = failed.refresh_error.expect("says why");
+        assert_eq!(error.kind, ErrorKind::ProviderDown);
+        assert!(!error.message.is_empty());
+        // The error stays visible to the next `get_catalogue` of this run.
+        let cached = catalogue.cached(&history).await.expect("cached");
+        assert!(cached.refresh_error.is_some());
+
+        // A restarted app opens the saved list without the network.
+        drop(history);
+        let reopened = HistoryStore::open(&path).expect("reopen");
+        let offline = ModelCatalogue::default()
+            .cached(&reopened)
+            .await
+            .expect("cached");
+        assert_eq!(offline.models.len(), 371);
+        assert_eq!(offline.fetched_at, Some(fetched_at));
+        assert!(offline.refresh_error.is_none());
+
+        // Offline: nothing listening. The list stays, the error says "offline".
+        let nowhere = super::client("http://127.0.0.1:9/api/v1");
+        let catalogue = ModelCatalogue::default();
+        let result = catalogue.refresh(&nowhere, &reopened).await;
+        assert_eq!(result.models.len(), 371);
+        assert_eq!(
+            result.refresh_error.map(|e| e.kind),
+            Some(ErrorKind::Offline)
+        );
+
+        // Back online, the error clears.
+        server.fail_models(None);
+        let result = catalogue.refresh(&client, &reopened).await;
+        assert!(result.refresh_error.is_none());
+        assert!(result.fetched_at >= Some(fetched_at));
+    }
+
+    #[tokio::test]
+    async fn one_malformed_entry_is_skipped_not_the_whole_list() {
+        let server = mock::start().await;
+        server.serve_models(Some(vec![
+            json!({"id": "good/one", "name": "Good One", "pricing": {"prompt": "0.000001", "completion": "0.000002"}}),
+            json!({"name": "no id at all"}),
+            json!("a string"),
+            json!({"id": "odd/two", "pricing": "free", "context_length": "big", "architecture": [1], "future_field": {"x": 1}}),
+        ]));
+        let history = HistoryStore::open_in_memory().expect("memory");
+        let catalogue = ModelCatalogue::default();
+        let result = catalogue
+            .refresh(&client(&server.base_url()), &history)
+            .await;
+        assert!(result.refresh_error.is_none());
+        let ids: Vec<&str> = result.models.iter().map(|m| m.id.as_str()).collect();
+        assert_eq!(ids, ["good/one", "odd/two"]);
+        assert_eq!(result.models[0].prices.prompt.as_deref(), Some("1"));
+        assert_eq!(result.models[1].context_length, None);
+        // The cache holds exactly what was kept, as sent.
+        let cached = history.model_cache().expect("read").expect("cached");
+        assert_eq!(cached.models.len(), 2);
+        assert!(cached.models[1].contains("future_field"));
+
+        // An empty list never replaces a good one.
+        server.serve_models(Some(vec![json!({"no": "id"})]));
+        let result = catalogue
+            .refresh(&client(&server.base_url()), &history)
+            .await;
+        assert_eq!(result.models.len(), 2);
+        assert!(result.refresh_error.is_some());
+    }
+
+    #[tokio::test]
+    async fn endpoints_are_read_per_model_and_a_free_variant_keeps_its_free_ones() {
+        let server = mock::start().await;
+        let client = client(&server.base_url());
+        let catalogue = ModelCatalogue::default();
+        let endpoints: Vec<ModelEndpoint> = catalogue
+            .endpoints(&client, Some(KEY), "deepseek/deepseek-r1")
+            .await
+            .expect("endpoints");
+        assert_eq!(endpoints.len(), 3);
+        let first = &endpoints[0];
+        assert_eq!(first.provider_name, "DeepSeek");
+        assert!(first.latency_p50_ms.is_some_and(|ms| ms >= 100.0));
+        assert!(first.throughput_p50.is_some());
+        assert!(first.uptime_last_30m.is_some());
+        assert!(first.prices.prompt.is_some());
+        assert!(endpoints.iter().any(|e| e.tag == "deepinfra/bf16"));
+        assert_eq!(endpoints[2].status, Some(-1));
+
+        let anonymous = catalogue
+            .endpoints(&client, None, "deepseek/deepseek-r1")
+            .await
+            .expect("endpoints");
+        assert!(anonymous.iter().all(|e| e.throughput_p50.is_none()));
+
+        let free = catalogue
+            .endpoints(&client, Some(KEY), "meta-llama/llama-3.3-70b-instruct:free")
+            .await
+            .expect("endpoints");
+        assert_eq!(free.len(), 1);
+        assert_eq!(free[0].prices.prompt.as_deref(), Some("0"));
+        let paid = catalogue
+            .endpoints(&client, Some(KEY), "meta-llama/llama-3.3-70b-instruct")
+            .await
+            .expect("endpoints");
+        assert!(paid.len() > free.len());
+        let sent = server.requests();
+        assert!(sent
+            .iter()
+            .any(|r| r.path == "/api/v1/models/meta-llama/llama-3.3-70b-instruct/endpoints"));
+
+        let missing = catalogue
+            .endpoints(&client, Some(KEY), "nobody/nothing")
+            .await
+            .expect_err("404");
+        let user = openrouter_desktop::user_error::UserError::from(missing);
+        assert_eq!(user.kind, ErrorKind::NotFound);
+    }
+
+    #[tokio::test]
+    async fn providers_are_fetched_once_and_sorted_by_name() {
+        let server = mock::start().await;
+        let client = client(&server.base_url());
+        let catalogue = ModelCatalogue::default();
+        let providers = catalogue.providers(&client, None).await.expect("providers");
+        assert!(providers.len() >= 10);
+        let names: Vec<String> = providers.iter().map(|p| p.name.to_lowercase()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+        assert!(providers.iter().any(|p| p.slug == "deepinfra"));
+        let again = catalogue.providers(&client, None).await.expect("providers");
+        assert_eq!(again, providers);
+        let fetched = server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/api/v1/providers")
+            .count();
+        assert_eq!(fetched, 1, "cached for the run");
+    }
+}

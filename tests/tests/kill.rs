@@ -159,7 +159,7 @@ async fn write_turns(db: PathBuf, url: String, run: usize) {
         });
         emit(&format!("SEND {} {turn}", now_us()));
         let started = chat
-            .send_message(conversation, user_text(run, turn), MODEL.into(), sink)
+            .send_message(conversation, user_text(run, turn), MODEL.into(), None, sink)
             .await
             .expect("turn starts");
         conversation = Some(started.conversation_id);

@@ -13,6 +13,7 @@ use crate::catalog::ModelSummary;
 use crate::chat::{EventSink, StreamEvent, TurnStarted};
 use crate::history::ConversationSummary;
 use crate::openrouter::ErrorKind;
+use crate::routing::Routing;
 use crate::secrets::{clean_key, KeyStorage, SecretError};
 use crate::settings::Settings;
 use crate::user_error::UserError;
@@ -119,6 +120,7 @@ pub async fn send_message(
     conversation_id: Option<i64>,
     text: String,
     model: String,
+    routing: Option<Routing>,
     on_event: Channel<StreamEvent>,
     state: State<'_, AppState>,
 ) -> CmdResult<TurnStarted> {
@@ -126,7 +128,7 @@ pub async fn send_message(
     let sink: Arc<dyn EventSink> = Arc::new(on_event);
     state
         .chat
-        .send_message(conversation_id, text, model, sink)
+        .send_message(conversation_id, text, model, routing, sink)
         .await
 }
 

@@ -3,6 +3,7 @@
 mod commands;
 mod history_commands;
 mod history_start;
+mod model_commands;
 mod state;
 mod windows;
 
@@ -56,6 +57,16 @@ pub fn run() {
             history_commands::newer_messages,
             history_start::start_fresh_history,
             history_start::retry_open_history,
+            model_commands::get_catalogue,
+            model_commands::refresh_catalogue,
+            model_commands::model_endpoints,
+            model_commands::list_providers,
+            model_commands::model_picks,
+            model_commands::set_favorite,
+            model_commands::get_routing,
+            model_commands::set_routing,
+            model_commands::get_model_browser_state,
+            model_commands::set_model_browser_state,
         ])
         .build(tauri::generate_context!());
     match result {

@@ -7,7 +7,7 @@ use tauri_plugin_store::Store;
 use tokio::sync::OnceCell;
 
 use super::history_start::HistoryProblem;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, ModelCatalogue};
 use crate::chat::Chat;
 use crate::openrouter::Client;
 use crate::secrets::KeyVault;
@@ -18,6 +18,8 @@ pub struct AppState {
     pub chat: Arc<Chat>,
     pub vault: Arc<KeyVault>,
     pub catalog: Catalog,
+    /// The model browser's catalogue (cached list, endpoints, providers).
+    pub models: ModelCatalogue,
     pub settings: StoreBackend,
     /// Set once the keyring has been read; holds the keyring's problem in plain words, if any.
     key_loaded: OnceCell<Option<String>>,
@@ -42,6 +44,7 @@ impl AppState {
             chat,
             vault,
             catalog: Catalog::default(),
+            models: ModelCatalogue::default(),
             settings,
             key_loaded: OnceCell::new(),
             history_path,

@@ -1,4 +1,20 @@
-//! The model catalogue as the app shows it. No `tauri` here.
+//! The model catalogue as the app shows it: model cards, variants, provider endpoints, favourites, and the
+//! cached list. No `tauri` here.
+
+mod card;
+mod catalogue;
+mod endpoints;
+mod picks;
+mod variant;
+
+pub use card::{reasoning_of, ModelCard, ModelPrices, PriceTier, ReasoningInfo};
+pub use catalogue::{Catalogue, CatalogueError, ModelCatalogue};
+pub use endpoints::{ModelEndpoint, ProviderInfo};
+pub use picks::{
+    browser_state, favorites, set_browser_state, set_favorite, ModelPicks, PicksError,
+    MAX_BROWSER_STATE_BYTES, MAX_FAVORITES, RECENT_MODELS,
+};
+pub use variant::{author, base_id, split_variant, strip_online, ONLINE, VARIANTS};
 
 use std::sync::Mutex;
 
@@ -50,7 +66,8 @@ impl From<ModelInfo> for ModelSummary {
     }
 }
 
-/// The model list, fetched once per run and kept in memory.
+/// The model list of the old picker (`list_models`), fetched once per run and kept in memory. The model
+/// browser uses [`ModelCatalogue`] instead.
 #[derive(Default)]
 pub struct Catalog {
     cache: Mutex<Option<Vec<ModelSummary>>>,

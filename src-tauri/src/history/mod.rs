@@ -12,6 +12,7 @@
 
 mod export;
 mod messages;
+pub mod models;
 mod money;
 mod open;
 mod schema;

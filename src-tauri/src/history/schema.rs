@@ -3,6 +3,7 @@
 //! test that upgrades a database of the previous version with data in it.
 //!
 //! Version 2 (issue 3) adds search, conversation flags and export identities; see [`V2`].
+//! Version 3 (issue 4) adds per-conversation routing and the cached model list; see [`V3`].
 //!
 //! Notes for the migrations to come:
 //! - Money (issue 5): `usage_ledger` is the ledger. Its rows outlive their message (`ON DELETE SET NULL`)
@@ -171,7 +172,38 @@ INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
 INSERT INTO messages_fts_tri (messages_fts_tri) VALUES ('rebuild');
 "#;
 
-const MIGRATION_LIST: &[M<'static>] = &[M::up(V1), M::up(V2)];
+/// Version 3 (issue 4): per-conversation routing and the cached model list.
+///
+/// - `conversation_routing`: the routing of a conversation as JSON (its shape is `crate::routing::Routing`,
+///   whose fields all have defaults, so JSON written by an older or newer app still reads). One row per
+///   conversation that has non-default routing; it goes with its conversation.
+/// - `model_cache`: the last model list fetched from `/models`, one row per model, each entry exactly as the
+///   API sent it, so the catalogue opens at once and offline, and a newer app can read fields this one
+///   ignores. `model_cache_state` holds when it was fetched. A refresh replaces both in one transaction.
+/// - `conversations_by_model`: "recently used models" groups conversations by model and takes the newest
+///   `updated_at` of each; this index answers that without reading the table.
+const V3: &str = r#"
+CREATE TABLE conversation_routing (
+    conversation_id  INTEGER PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    routing_json     TEXT NOT NULL CHECK (json_valid(routing_json)),
+    updated_at       INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE model_cache (
+    id          TEXT PRIMARY KEY,
+    position    INTEGER NOT NULL,   -- order in the API's list
+    model_json  TEXT NOT NULL CHECK (json_valid(model_json))
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE model_cache_state (
+    singleton   INTEGER PRIMARY KEY CHECK (singleton = 1),
+    fetched_at  INTEGER NOT NULL    -- unix ms
+) STRICT;
+
+CREATE INDEX conversations_by_model ON conversations (model, updated_at);
+"#;
+
+const MIGRATION_LIST: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
 
 /// The characters that send a message to the trigram index, and a search term to it: exactly the ranges of
 /// the `GLOB` in `messages_fts_tri_source` (a test checks every boundary against SQLite).
@@ -236,6 +268,7 @@ mod tests {
         assert_eq!(
             tables,
             [
+                "conversation_routing",
                 "conversations",
                 "messages",
                 "messages_fts",
@@ -249,6 +282,8 @@ mod tests {
                 "messages_fts_tri_docsize",
                 "messages_fts_tri_idx",
                 "messages_fts_tri_terms",
+                "model_cache",
+                "model_cache_state",
                 "usage_ledger"
             ]
         );

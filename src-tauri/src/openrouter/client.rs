@@ -6,6 +6,7 @@ use futures_util::Stream;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
 
 use super::error::ApiError;
+use super::models::{EndpointList, ProviderRecord};
 use super::stream::{chat_events, ChatEvent};
 use super::types::{ChatRequest, DataEnvelope, KeyData, ModelInfo};
 
@@ -102,6 +103,47 @@ impl Client {
             .map(|e| e.data)
     }
 
+    /// `GET /models`, each entry as sent: the catalogue decodes them one by one (a malformed entry is
+    /// skipped, not the whole list) and caches them as sent, so a newer app can read what this one ignores.
+    pub async fn model_list(&self) -> Result<Vec<serde_json::Value>, ApiError> {
+        let response = self.send(self.http.get(self.url("models"))).await?;
+        decode::<DataEnvelope<Vec<serde_json::Value>>>(response)
+            .await
+            .map(|e| e.data)
+    }
+
+    /// `GET /models/{author}/{slug}/endpoints`: the providers serving a model. The key is optional; with
+    /// it the API adds throughput figures.
+    pub async fn model_endpoints(
+        &self,
+        key: Option<&str>,
+        author: &str,
+        slug: &str,
+    ) -> Result<EndpointList, ApiError> {
+        let path = format!("models/{author}/{slug}/endpoints");
+        let response = self
+            .send(with_key(self.http.get(self.url(&path)), key))
+            .await?;
+        decode::<DataEnvelope<EndpointList>>(response)
+            .await
+            .map(|e| e.data)
+    }
+
+    /// `GET /providers`: every provider, with the slug `provider.order/only/ignore` take. Entries without
+    /// a slug are dropped.
+    pub async fn providers(&self, key: Option<&str>) -> Result<Vec<ProviderRecord>, ApiError> {
+        let response = self
+            .send(with_key(self.http.get(self.url("providers")), key))
+            .await?;
+        let list = decode::<DataEnvelope<Vec<serde_json::Value>>>(response).await?;
+        Ok(list
+            .data
+            .iter()
+            .filter_map(|v| serde::Deserialize::deserialize(v).ok())
+            .filter(|p: &ProviderRecord| !p.slug.trim().is_empty())
+            .collect())
+    }
+
     /// `POST /chat/completions` with `stream: true`. Resolves once the response headers arrived
     /// (errors before the stream are `ApiError::Http`), then yields events. Dropping the stream closes
     /// the connection, which is how a reply is stopped (and billing stops at most providers).
@@ -144,6 +186,13 @@ impl Client {
 
 fn bearer(key: &str) -> String {
     format!("Bearer {key}")
+}
+
+fn with_key(builder: reqwest::RequestBuilder, key: Option<&str>) -> reqwest::RequestBuilder {
+    match key {
+        Some(key) => builder.header(AUTHORIZATION, bearer(key)),
+        None => builder,
+    }
 }
 
 async fn decode<T: serde::de::DeserializeOwned>(

@@ -2,14 +2,20 @@
 
 mod client;
 mod error;
+mod models;
 mod pricing;
 mod stream;
 mod types;
 
 pub use client::{Client, ClientConfig, BASE_URL_ENV, DEFAULT_BASE_URL};
 pub use error::{kind_for_status, ApiError, ErrorKind};
-pub use pricing::per_million;
+pub use models::{
+    Architecture, EndpointList, EndpointRecord, ModelRecord, PercentileStats, Pricing,
+    PricingOverride, ProviderRecord, ReasoningRecord, TopProvider,
+};
+pub use pricing::{per_million, per_unit};
 pub use stream::{chat_events, ChatEvent, ChunkDecoder, MAX_EVENT_BYTES};
 pub use types::{
-    ChatMessage, ChatRequest, ErrorCode, ErrorObject, KeyData, ModelInfo, ModelPricing, Usage,
+    Availability, ChatMessage, ChatRequest, ErrorCode, ErrorObject, KeyData, MaxPrice, ModelInfo,
+    ModelPricing, ProviderPreferences, ReasoningOption, ServerTool, Usage,
 };

@@ -16,9 +16,27 @@ pub fn per_million(per_token: Option<&str>) -> Option<String> {
     Some(value.checked_mul(million)?.normalize().to_string())
 }
 
+/// A per-unit price (per request, image or web search) as read: normalized (`"0.0100"` → `"0.01"`),
+/// `"varies"` when negative, `None` when absent or unreadable.
+pub fn per_unit(price: Option<&str>) -> Option<String> {
+    let value = Decimal::from_str(price?.trim()).ok()?;
+    if value.is_sign_negative() {
+        return Some("varies".to_owned());
+    }
+    Some(value.normalize().to_string())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::per_million;
+    use super::{per_million, per_unit};
+
+    #[test]
+    fn per_unit_prices_are_normalized_not_scaled() {
+        assert_eq!(per_unit(Some("0.0100")).as_deref(), Some("0.01"));
+        assert_eq!(per_unit(Some("0.0048")).as_deref(), Some("0.0048"));
+        assert_eq!(per_unit(Some("-1")).as_deref(), Some("varies"));
+        assert_eq!(per_unit(Some("x")), None);
+    }
 
     #[test]
     fn converts_exactly() {

@@ -115,6 +115,7 @@ impl ChunkDecoder {
                     code: None,
                     message: "The provider reported an error during the reply.".into(),
                     metadata: None,
+                    availability: None,
                 }));
             }
         }

@@ -42,6 +42,78 @@ pub struct ChatRequest {
     pub max_tokens: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub temperature: Option<f32>,
+    /// Provider routing preferences; absent means OpenRouter's default (cheapest healthy provider).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider: Option<ProviderPreferences>,
+    /// Only `reasoning` is ever sent, never also `reasoning_effort`: both at once is a 400.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<ReasoningOption>,
+    /// OpenRouter server tools (`openrouter:web_search`), run by OpenRouter itself.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tools: Vec<ServerTool>,
+}
+
+/// The request's `provider` object. Empty lists and unset options are left out, so the account's own
+/// settings and OpenRouter's defaults apply to them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ProviderPreferences {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub order: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub only: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ignore: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_fallbacks: Option<bool>,
+    /// `"deny"`: only providers that do not store or train on prompts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_collection: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zdr: Option<bool>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quantizations: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<MaxPrice>,
+}
+
+impl ProviderPreferences {
+    pub fn is_empty(&self) -> bool {
+        self == &Self::default()
+    }
+}
+
+/// `provider.max_price`: decimal strings in USD per million tokens (the API's unit for this field).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MaxPrice {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completion: Option<String>,
+}
+
+/// `reasoning: {effort}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReasoningOption {
+    pub effort: String,
+}
+
+/// `{"type": "openrouter:web_search"}` and the like.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerTool {
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+impl ServerTool {
+    pub const WEB_SEARCH: &'static str = "openrouter:web_search";
+
+    pub fn web_search() -> Self {
+        Self {
+            kind: Self::WEB_SEARCH.to_owned(),
+        }
+    }
 }
 
 impl ChatRequest {
@@ -55,6 +127,9 @@ impl ChatRequest {
             usage: UsageOption { include: true },
             max_tokens: None,
             temperature: None,
+            provider: None,
+            reasoning: None,
+            tools: Vec::new(),
         }
     }
 }
@@ -128,9 +203,49 @@ pub struct ErrorObject {
     pub message: String,
     #[serde(default)]
     pub metadata: Option<serde_json::Value>,
+    /// Model-availability errors (404 no endpoints, `free_variant_ended`, …) explain themselves here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<serde_json::Value>,
+}
+
+/// `error.availability`, read leniently: the fields the app acts on.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct Availability {
+    /// `model_not_found`, `no_endpoints`, `model_deprecated`, `free_variant_ended`, `capacity_exhausted`…
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub retryable: Option<bool>,
+    /// Models OpenRouter suggests instead, best first (e.g. the paid slug after a free promotion ended).
+    #[serde(default)]
+    pub fallback_models: Vec<String>,
 }
 
 impl ErrorObject {
+    /// `availability`, from the error itself or (as some bodies nest it) from its `metadata`.
+    pub fn availability(&self) -> Option<Availability> {
+        let raw = self
+            .availability
+            .as_ref()
+            .or_else(|| self.metadata.as_ref()?.get("availability"))?;
+        let code = raw.get("code").and_then(|c| c.as_str()).map(str::to_owned);
+        let retryable = raw.get("retryable").and_then(|r| r.as_bool());
+        let fallback_models = raw
+            .get("fallback_models")
+            .and_then(|f| f.as_array())
+            .map(|list| {
+                list.iter()
+                    .filter_map(|m| m.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(Availability {
+            code,
+            retryable,
+            fallback_models,
+        })
+    }
+
     /// `metadata.error_type` (e.g. `rate_limit_exceeded`) when the API gives one.
     pub fn error_type(&self) -> Option<&str> {
         self.metadata.as_ref()?.get("error_type")?.as_str()

@@ -26,12 +26,26 @@ fn require_key(headers: &HeaderMap) -> Result<(String, bool), ErrorReply> {
     }
 }
 
-/// `GET /models`: the recorded list; `offset`/`limit` page it like the real API (omitted = everything).
-pub async fn models(headers: HeaderMap, Query(query): Query<HashMap<String, String>>) -> Response {
+/// `GET /models`: the recorded list (or the one a test put in its place); `offset`/`limit` page it like the
+/// real API (omitted = everything). A test can make it fail with a given status.
+pub async fn models(
+    AxumState(state): AxumState<State>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     if matches!(auth::caller(&headers), Caller::Rejected) {
         return ErrorReply::user_not_found().into_response();
     }
-    let all = fixtures::models();
+    if let Some(status) = state.models_failure() {
+        let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        return match fixtures::openapi_example(&format!("GET /models {status} application/json")) {
+            Some(body) => (code, Json(body)).into_response(),
+            None => {
+                ErrorReply::new(code, code.canonical_reason().unwrap_or("Error")).into_response()
+            }
+        };
+    }
+    let all = state.models();
     let parse = |name: &str| query.get(name).map(|v| v.parse::<usize>());
     let offset = match parse("offset") {
         Some(Ok(n)) => n,

@@ -63,3 +63,34 @@ pub async fn set_account(
 pub async fn fixtures() -> Response {
     Json(json!({"fixtures": fixtures::sse_names()})).into_response()
 }
+
+/// `POST /__mock/models`: `{"fail_status": 503}` makes `/models` fail; `{"models": [...]}` serves that list
+/// instead of the recorded one; `{}` restores both.
+pub async fn set_models(AxumState(state): AxumState<State>, Json(body): Json<Value>) -> Response {
+    let fail_status =
+        match body.get("fail_status") {
+            None | Some(Value::Null) => None,
+            Some(v) => match v.as_u64().and_then(|s| u16::try_from(s).ok()) {
+                Some(status) if (400..=599).contains(&status) => Some(status),
+                _ => return (
+                    StatusCode::BAD_REQUEST,
+                    Json(json!({"error": "fail_status must be an HTTP error status (400..=599)"})),
+                )
+                    .into_response(),
+            },
+        };
+    let models = match body.get("models") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(list)) => Some(list.clone()),
+        Some(_) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"error": "models must be an array"})),
+            )
+                .into_response()
+        }
+    };
+    state.set_models_failure(fail_status);
+    state.set_models(models);
+    Json(json!({"fail_status": fail_status, "models": state.models().len()})).into_response()
+}

@@ -118,6 +118,7 @@ pub fn chat_error(
             }
         }
         (429, Some(ErrorVariant::FreeModelsPerDay)) => free_models_per_day(),
+        (404, Some(ErrorVariant::FreeVariantEnded)) => free_variant_ended(request),
         (429, _) => ErrorReply {
             status: code,
             body: fixtures::rate_limited_429(),
@@ -147,6 +148,45 @@ pub fn chat_error(
         reply = reply.with_header("retry-after", seconds.to_string());
     }
     reply
+}
+
+/// The 404 after a free promotion ended, for the requested model (or the first of `models`), with the
+/// paid slug suggested in `error.availability.fallback_models`.
+fn free_variant_ended(request: &Value) -> ErrorReply {
+    let requested = super::request::model(request);
+    let paid = requested
+        .strip_suffix(":free")
+        .unwrap_or(&requested)
+        .to_owned();
+    let display = fixtures::models()
+        .iter()
+        .find(|m| m.get("id").and_then(Value::as_str) == Some(requested.as_str()))
+        .and_then(|m| m.get("name").and_then(Value::as_str))
+        .map(|name| {
+            let name = name.split_once(": ").map_or(name, |(_, n)| n);
+            name.trim_end_matches(" (free)").to_owned()
+        })
+        .unwrap_or_else(|| paid.clone());
+    ErrorReply {
+        status: StatusCode::NOT_FOUND,
+        body: json!({
+            "error": {
+                "code": 404,
+                "message": format!(
+                    "The free {display} period has ended. To continue using this model, please migrate to the paid slug: {paid}"
+                ),
+                "availability": {
+                    "code": "free_variant_ended",
+                    "retryable": false,
+                    "requested_models": [requested],
+                    "fallback_models": [paid],
+                    "docs_url": "https://openrouter.ai/docs/guides/routing/model-variants/free"
+                }
+            },
+            "user_id": MOCK_USER_ID
+        }),
+        headers: Vec::new(),
+    }
 }
 
 fn free_models_per_day() -> ErrorReply {

@@ -17,6 +17,7 @@
 mod account;
 mod auth;
 mod body;
+mod catalog;
 mod chat;
 mod chunks;
 mod control;
@@ -185,7 +186,18 @@ impl MockServer {
         self.state.set_account(account);
     }
 
-    /// Forgets requests, queued scenarios and generations; restores the default account.
+    /// Makes `/models` answer with this HTTP error status (`None`: answer normally again).
+    pub fn fail_models(&self, status: Option<u16>) {
+        self.state.set_models_failure(status);
+    }
+
+    /// Makes `/models` (and the endpoints built from it) serve `models` instead of the recorded list
+    /// (`None`: the recorded list again).
+    pub fn serve_models(&self, models: Option<Vec<serde_json::Value>>) {
+        self.state.set_models(models);
+    }
+
+    /// Forgets requests, queued scenarios and generations; restores the default account and model list.
     pub fn reset(&self) {
         self.state.reset();
     }

@@ -12,6 +12,7 @@ use axum::Router;
 
 use super::account;
 use super::auth;
+use super::catalog;
 use super::chat;
 use super::control;
 use super::errors::ErrorReply;
@@ -27,6 +28,8 @@ pub struct RequestId(pub u64);
 pub fn router(state: State) -> Router {
     let api = Router::new()
         .route("/models", get(account::models))
+        .route("/models/{author}/{slug}/endpoints", get(catalog::endpoints))
+        .route("/providers", get(catalog::providers))
         .route("/key", get(account::key))
         .route("/auth/key", get(account::key))
         .route("/credits", get(account::credits))
@@ -41,6 +44,7 @@ pub fn router(state: State) -> Router {
         .route("/requests", get(control::requests))
         .route("/reset", post(control::reset))
         .route("/account", post(control::set_account))
+        .route("/models", post(control::set_models))
         .route("/fixtures", get(control::fixtures));
     Router::new()
         .nest("/api/v1", api)

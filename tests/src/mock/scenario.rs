@@ -61,7 +61,8 @@ pub enum Scenario {
     /// JSON: `{"scenario":"no_done"}`.
     NoDone,
     /// An HTTP error before the first token with OpenRouter's real body for `status`.
-    /// JSON: `{"scenario":"http_error","status":429,"retry_after":2,"variant":"free_models_per_day"}`.
+    /// JSON: `{"scenario":"http_error","status":429,"retry_after":2,"variant":"free_models_per_day"}`, or
+    /// `{"scenario":"http_error","status":404,"variant":"free_variant_ended"}`.
     HttpError {
         status: u16,
         /// Seconds, sent as `Retry-After`.
@@ -93,6 +94,10 @@ pub enum ErrorVariant {
     FreeModelsPerDay,
     /// 401 when no key was sent: "No cookie auth credentials found".
     NoCredentials,
+    /// 404 for a `:free` model whose free promotion ended, with `error.availability` naming the paid slug
+    /// in `fallback_models` (real message: "The free … period has ended. To continue using this model,
+    /// please migrate to the paid slug: …").
+    FreeVariantEnded,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -196,6 +201,15 @@ impl Scenario {
             Self::HttpError { status, .. } if !(400..=599).contains(status) => {
                 return Err(format!(
                     "http_error: status {status} is not an HTTP error status (400..=599)"
+                ));
+            }
+            Self::HttpError {
+                status,
+                variant: Some(ErrorVariant::FreeVariantEnded),
+                ..
+            } if *status != 404 => {
+                return Err(format!(
+                    "http_error: variant free_variant_ended is a 404, not {status}"
                 ));
             }
             Self::MidStreamError { code, .. } if !(400..=599).contains(code) => {

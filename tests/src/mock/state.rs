@@ -121,6 +121,10 @@ struct Inner {
     generations: HashMap<String, ServedGeneration>,
     account: Account,
     next_id: u64,
+    /// `/models` answers this list instead of the recorded one (tests of odd or changed lists).
+    models_override: Option<Vec<Value>>,
+    /// `/models` fails with this status (tests of a refresh that fails).
+    models_failure: Option<u16>,
 }
 
 /// State shared by every handler.
@@ -201,12 +205,35 @@ impl SharedState {
         self.lock().account = account;
     }
 
-    /// Forgets requests, queued scenarios and served generations, and restores the default account.
+    /// The model list `/models` serves (and `/endpoints` builds on): the recorded one unless replaced.
+    pub fn models(&self) -> Vec<Value> {
+        match &self.lock().models_override {
+            Some(list) => list.clone(),
+            None => super::fixtures::models().to_vec(),
+        }
+    }
+
+    pub fn set_models(&self, models: Option<Vec<Value>>) {
+        self.lock().models_override = models;
+    }
+
+    pub fn models_failure(&self) -> Option<u16> {
+        self.lock().models_failure
+    }
+
+    pub fn set_models_failure(&self, status: Option<u16>) {
+        self.lock().models_failure = status;
+    }
+
+    /// Forgets requests, queued scenarios and served generations, restores the default account and the
+    /// recorded model list.
     pub fn reset(&self) {
         let mut inner = self.lock();
         inner.queue.clear();
         inner.requests.clear();
         inner.generations.clear();
         inner.account = Account::default();
+        inner.models_override = None;
+        inner.models_failure = None;
     }
 }
