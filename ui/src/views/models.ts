@@ -1,11 +1,13 @@
-// The searchable model picker: a dialog with a search field and a listbox driven from the keyboard
-// (arrow keys move, Enter picks, Esc closes) or the mouse.
-import type { ModelSummary } from "../api";
-import { formatContextLength, formatModelPrice } from "../format";
+// The chat's model picker: a dialog with a search field and a listbox driven from the keyboard (arrow keys
+// move, Enter picks, Esc closes) or the mouse. Favourites and recently used models come first; the list is
+// the same catalogue, searched the same way, as the Models view, and only its visible rows are in the DOM.
+import { formatContextLength } from "../format";
 import type { ModelCatalog } from "../model-catalog";
-import { filterModels } from "../model-search";
+import { pickerEntries, type PickerEntry } from "../model-picks";
+import { priceSummary } from "../model-text";
 import { openDialog } from "./dialog";
 import { button, el, uniqueId } from "./elements";
+import { VirtualList } from "./virtual-list";
 
 export interface ModelPickerOptions {
   catalog: ModelCatalog;
@@ -13,16 +15,27 @@ export interface ModelPickerOptions {
   current: string;
   /** Heading, e.g. "Choose a model" or "Choose the default model". */
   heading?: string;
+  /** Models not to offer (e.g. those already in a fallback list). */
+  exclude?: readonly string[];
+  /** Shows "Browse all models…", which closes the picker and opens the Models view. */
+  onBrowse?: () => void;
 }
 
 /** Looks like an OpenRouter model id ("vendor/model", optional ":variant"). */
-const MODEL_ID = /^[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._:-]*$/i;
+const MODEL_ID = /^~?[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._:-]*$/i;
+
+/** Height of a row (CSS .model-picker .model-option matches it). */
+export const PICKER_ROW_HEIGHT = 60;
+
+type Row = PickerEntry | { manual: string };
 
 /** Resolves with the chosen model id, or null when closed without a choice. */
 export function openModelPicker(options: ModelPickerOptions): Promise<string | null> {
   const { catalog, current } = options;
-  const modal = openDialog("Choose a model", "model-picker");
+  const heading = options.heading ?? "Choose a model";
+  const modal = openDialog(heading, "model-picker");
   const listId = uniqueId("models");
+  const exclude = new Set(options.exclude ?? []);
   let chosen: string | null = null;
 
   const search = el("input", {
@@ -30,7 +43,7 @@ export function openModelPicker(options: ModelPickerOptions): Promise<string | n
     attrs: {
       type: "search",
       "aria-label": "Search models",
-      placeholder: "Search by name, id or description",
+      placeholder: "Search by name, maker, id or description",
       autocomplete: "off",
       spellcheck: "false",
       role: "combobox",
@@ -40,78 +53,90 @@ export function openModelPicker(options: ModelPickerOptions): Promise<string | n
     },
   });
   const status = el("p", { className: "picker-status", attrs: { role: "status" } });
-  const list = el("ul", { className: "model-list", attrs: { role: "listbox", id: listId, "aria-label": "Models" } });
+  const listElement = el("ul", { className: "model-list", attrs: { role: "listbox", id: listId, "aria-label": "Models" } });
+  const list = new VirtualList<Row>(listElement, { rowHeight: PICKER_ROW_HEIGHT, render: (row, index) => rowElement(row, index) });
+  list.viewport.classList.add("model-list-box");
   const retry = button("Try again", () => {
     void catalog.load(true).catch(() => undefined);
   }, { className: "secondary" });
   retry.hidden = true;
 
+  const footer = el("div", { className: "picker-footer" },
+    el("p", { className: "picker-current" }, "In use now: ", el("strong", { text: catalog.nameOf(current) })),
+  );
+  if (options.onBrowse) {
+    const onBrowse = options.onBrowse;
+    footer.append(button("Browse all models\u2026", () => {
+      modal.close();
+      onBrowse();
+    }, { className: "secondary", attrs: { "aria-haspopup": "dialog" } }));
+  }
+
   modal.dialog.append(
     el(
       "div",
       { className: "dialog-header" },
-      el("h2", { text: options.heading ?? "Choose a model" }),
+      el("h2", { text: heading }),
       button("\u00d7", () => modal.close(), { className: "icon-button", attrs: { "aria-label": "Close model picker" } }),
     ),
     search,
     el("div", { className: "picker-status-row" }, status, retry),
-    list,
-    el("p", { className: "picker-current" }, "In use now: ", el("strong", { text: catalog.nameOf(current) })),
+    list.viewport,
+    footer,
   );
 
-  let shown: string[] = [];
   let active = -1;
+
+  function idOf(row: Row | undefined): string | undefined {
+    if (row === undefined) return undefined;
+    return "manual" in row ? row.manual : row.model.id;
+  }
 
   function pick(id: string): void {
     chosen = id;
     modal.close();
   }
 
-  function optionFor(model: ModelSummary, index: number): HTMLLIElement {
-    const meta = [formatModelPrice(model), formatContextLength(model.context_length)].filter((part) => part !== "");
-    if (meta.length > 1) meta[1] = `${meta[1]} context`;
-    const option = el(
-      "li",
-      {
-        className: "model-option",
-        attrs: {
-          role: "option",
-          id: `${listId}-${index}`,
-          "aria-selected": "false",
-          "data-model-id": model.id,
-        },
-      },
-      el("span", { className: "model-name", text: model.name }),
-      el("span", { className: "model-id", text: model.id }),
-      el("span", { className: "model-meta", text: meta.join(" · ") }),
-    );
-    if (model.id === current) option.classList.add("current");
-    if (model.supports_reasoning) option.append(el("span", { className: "model-badge", text: "reasoning" }));
-    option.addEventListener("click", () => pick(model.id));
-    option.addEventListener("mousemove", () => setActive(index, false));
-    return option;
-  }
-
-  function manualOption(id: string): HTMLLIElement {
-    const option = el(
-      "li",
-      { className: "model-option", attrs: { role: "option", id: `${listId}-0`, "aria-selected": "false", "data-model-id": id } },
-      el("span", { className: "model-name", text: `Use “${id}”` }),
-      el("span", { className: "model-id", text: "Model id typed by hand" }),
-    );
+  function rowElement(row: Row, index: number): HTMLElement {
+    const option = el("li", {
+      className: "model-option",
+      attrs: { role: "option", id: `${listId}-${index}`, "aria-selected": String(index === active) },
+    });
+    const id = idOf(row) ?? "";
+    option.dataset["modelId"] = id;
+    if ("manual" in row) {
+      option.append(
+        el("span", { className: "model-name", text: `Use \u201c${row.manual}\u201d` }),
+        el("span", { className: "model-id", text: "Model id typed by hand" }),
+      );
+    } else {
+      const model = row.model;
+      const meta = [priceSummary(model)];
+      const context = formatContextLength(model.context_length);
+      if (context !== "") meta.push(`${context} context`);
+      const name = el("span", { className: "model-name", text: model.name });
+      if (row.tag === "favorite") name.prepend(el("span", { className: "star-mark", text: "\u2605 ", attrs: { "aria-label": "Favourite: " } }));
+      option.append(name, el("span", { className: "model-id", text: model.id }), el("span", { className: "model-meta", text: meta.join(" · ") }));
+      const badges = el("span", { className: "model-badges" });
+      if (row.tag === "recent") badges.append(el("span", { className: "model-badge muted", text: "recent" }));
+      if (model.supports_reasoning) badges.append(el("span", { className: "model-badge", text: "reasoning" }));
+      if (badges.childElementCount > 0) option.append(badges);
+    }
+    if (id === current) option.classList.add("current");
     option.addEventListener("click", () => pick(id));
+    option.addEventListener("mousemove", () => {
+      if (active !== index) setActive(index, false);
+    });
     return option;
   }
 
   function setActive(index: number, scroll = true): void {
-    const options = list.children;
-    if (active >= 0) options[active]?.setAttribute("aria-selected", "false");
-    active = shown.length === 0 ? -1 : Math.max(0, Math.min(index, shown.length - 1));
-    const option = active >= 0 ? (options[active] as HTMLElement | undefined) : undefined;
+    list.rowAt(active)?.setAttribute("aria-selected", "false");
+    active = list.length === 0 ? -1 : Math.max(0, Math.min(index, list.length - 1));
+    const option = active < 0 ? undefined : scroll ? list.scrollToIndex(active) : list.rowAt(active);
     if (option) {
       option.setAttribute("aria-selected", "true");
       search.setAttribute("aria-activedescendant", option.id);
-      if (scroll && typeof option.scrollIntoView === "function") option.scrollIntoView({ block: "nearest" });
     } else {
       search.removeAttribute("aria-activedescendant");
     }
@@ -121,53 +146,43 @@ export function openModelPicker(options: ModelPickerOptions): Promise<string | n
     const models = catalog.models;
     const query = search.value.trim();
     retry.hidden = true;
+    active = -1;
     if (models === null) {
-      shown = [];
-      list.replaceChildren();
+      const rows: Row[] = MODEL_ID.test(query) ? [{ manual: query }] : [];
+      list.setItems(rows);
       if (catalog.isLoading) {
         status.textContent = "Loading the model list…";
       } else {
         const reason = catalog.error?.message ?? "The model list is not available.";
-        status.textContent = `Couldn't load the model list. ${reason} You can keep using ${catalog.nameOf(current)}.`;
+        status.textContent = `Couldn't load the model list. ${reason} You can keep using ${catalog.nameOf(current)}, or type a model id.`;
         retry.hidden = false;
       }
-      if (MODEL_ID.test(query)) {
-        shown = [query];
-        list.append(manualOption(query));
-        setActive(0);
-      }
+      setActive(0);
       return;
     }
-    const matches = filterModels(models, query);
-    shown = matches.map((model) => model.id);
-    list.replaceChildren(...matches.map(optionFor));
-    if (matches.length === 0) {
-      status.textContent = query === "" ? "No models are available." : `No models match “${query}”.`;
+    const visible = exclude.size === 0 ? models : models.filter((model) => !exclude.has(model.id));
+    const rows: Row[] = pickerEntries(visible, query, catalog.favorites, catalog.recent);
+    if (rows.length === 0 && MODEL_ID.test(query) && !exclude.has(query)) rows.push({ manual: query });
+    list.setItems(rows);
+    if (rows.length === 0) {
+      status.textContent = query === "" ? "No models are available." : `No models match \u201c${query}\u201d.`;
     } else {
-      status.textContent = matches.length === 1 ? "1 model" : `${matches.length} models`;
+      status.textContent = rows.length === 1 ? "1 model" : `${rows.length} models`;
     }
-    const currentIndex = query === "" ? shown.indexOf(current) : -1;
-    active = -1;
+    const currentIndex = query === "" ? rows.findIndex((row) => idOf(row) === current) : -1;
     setActive(currentIndex >= 0 ? currentIndex : 0);
   }
 
   search.addEventListener("input", render);
   search.addEventListener("keydown", (event) => {
-    if (event.key === "ArrowDown") {
+    const keys: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 8, PageUp: -8 };
+    const step = keys[event.key];
+    if (step !== undefined) {
       event.preventDefault();
-      setActive(active + 1);
-    } else if (event.key === "ArrowUp") {
-      event.preventDefault();
-      setActive(active - 1);
-    } else if (event.key === "PageDown") {
-      event.preventDefault();
-      setActive(active + 10);
-    } else if (event.key === "PageUp") {
-      event.preventDefault();
-      setActive(active - 10);
+      setActive(active + step);
     } else if (event.key === "Enter") {
       event.preventDefault();
-      const id = shown[active];
+      const id = idOf(list.itemAt(active));
       if (id !== undefined) pick(id);
     }
   });
@@ -175,6 +190,7 @@ export function openModelPicker(options: ModelPickerOptions): Promise<string | n
   const stopListening = catalog.onChange(render);
   render();
   if (catalog.models === null && !catalog.isLoading) void catalog.load().catch(() => undefined);
+  void catalog.loadPicks();
   search.focus();
 
   return modal.closed.then(() => {
