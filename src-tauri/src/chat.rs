@@ -193,6 +193,21 @@ impl Chat {
         assistant_message_id: i64,
         sink: Arc<dyn EventSink>,
     ) -> Result<TurnStarted, UserError> {
+        self.retry_reply_with(assistant_message_id, None, sink)
+            .await
+    }
+
+    /// [`Chat::retry_reply`] with `model`, when given, made the conversation's model first: the
+    /// "Switch to …" action of an error whose reply suggested another model.
+    pub async fn retry_reply_with(
+        self: &Arc<Self>,
+        assistant_message_id: i64,
+        model: Option<String>,
+        sink: Arc<dyn EventSink>,
+    ) -> Result<TurnStarted, UserError> {
+        if model.as_deref().is_some_and(|m| !valid_model_id(m)) {
+            return Err(UserError::invalid_input("Choose a model first."));
+        }
         let key = self.vault.current().ok_or_else(UserError::no_key)?;
         if self.is_active(assistant_message_id) {
             return Err(UserError::invalid_input(
@@ -216,9 +231,16 @@ impl Chat {
                     .map(|m| m.id)
                     .last()
                     .ok_or(HistoryError::NotFound("message"))?;
+                let model = match model {
+                    Some(model) => {
+                        h.set_conversation_model(conversation.id, &model)?;
+                        model
+                    }
+                    None => conversation.model,
+                };
                 h.delete_message(old.id)?;
-                let assistant = h.start_assistant_message(conversation.id, &conversation.model)?;
-                Ok((conversation.id, user_id, assistant, conversation.model))
+                let assistant = h.start_assistant_message(conversation.id, &model)?;
+                Ok((conversation.id, user_id, assistant, model))
             })
             .await?;
         self.start_reply(key, conversation_id, assistant.id, model, sink)

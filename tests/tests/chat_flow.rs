@@ -640,6 +640,54 @@ mod routing {
         let json = serde_json::to_value(&saved).expect("json");
         assert_eq!(json["error"]["action"]["kind"], "switch_model");
         assert_eq!(json["error"]["action"]["model"], "openai/gpt-oss-120b");
+
+        // The switch: the same question again, from the suggested model, which the conversation keeps.
+        let (sink, mut rx) = channel();
+        let retried = s
+            .chat
+            .retry_reply_with(
+                turn.assistant_message_id,
+                Some("openai/gpt-oss-120b".into()),
+                sink,
+            )
+            .await
+            .expect("retried");
+        assert_eq!(retried.user_message_id, turn.user_message_id);
+        let events = until_done(&mut rx).await;
+        assert!(matches!(
+            events.last(),
+            Some(StreamEvent::Done {
+                status: MessageStatus::Complete,
+                ..
+            })
+        ));
+        assert_eq!(last_body(&s)["model"], "openai/gpt-oss-120b");
+        let conversation = s
+            .chat
+            .history()
+            .get_conversation(turn.conversation_id)
+            .expect("read")
+            .expect("kept");
+        assert_eq!(conversation.model, "openai/gpt-oss-120b");
+        let messages = s
+            .chat
+            .history()
+            .messages(turn.conversation_id)
+            .expect("messages");
+        assert_eq!(messages.len(), 2, "the failed reply was replaced");
+        assert_eq!(messages[1].model.as_deref(), Some("openai/gpt-oss-120b"));
+
+        let (sink, _rx) = channel();
+        let err = s
+            .chat
+            .retry_reply_with(
+                retried.assistant_message_id,
+                Some("not a model".into()),
+                sink,
+            )
+            .await
+            .expect_err("refused");
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
     }
 
     #[tokio::test]

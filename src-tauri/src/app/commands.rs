@@ -135,12 +135,16 @@ pub async fn send_message(
 #[tauri::command]
 pub async fn retry_reply(
     assistant_message_id: i64,
+    model: Option<String>,
     on_event: Channel<StreamEvent>,
     state: State<'_, AppState>,
 ) -> CmdResult<TurnStarted> {
     state.keyring_problem().await;
     let sink: Arc<dyn EventSink> = Arc::new(on_event);
-    state.chat.retry_reply(assistant_message_id, sink).await
+    state
+        .chat
+        .retry_reply_with(assistant_message_id, model, sink)
+        .await
 }
 
 #[tauri::command]
