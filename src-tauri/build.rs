@@ -24,8 +24,21 @@ fn main() {
         "delete_all_history",
         "export_history",
         "import_history",
+        "list_conversations_page",
+        "older_messages",
+        "newer_messages",
         "start_fresh_history",
         "retry_open_history",
+        "get_catalogue",
+        "refresh_catalogue",
+        "model_endpoints",
+        "list_providers",
+        "model_picks",
+        "set_favorite",
+        "get_routing",
+        "set_routing",
+        "get_model_browser_state",
+        "set_model_browser_state",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(commands));

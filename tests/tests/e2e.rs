@@ -615,6 +615,19 @@ async fn heading(driver: &WebDriver, text: &str) -> WebElement {
         .unwrap_or_else(|e| panic!("no heading “{text}”: {e}"))
 }
 
+/// The app is past its start-up screens: the first-run screen when no key is stored (these tests may run
+/// before t1 saves one or after t9 forgets it), else the main screen.
+async fn started(driver: &WebDriver) {
+    driver
+        .query(By::XPath(
+            "//h1[normalize-space()='Welcome to OpenRouter Desktop'] | //button[normalize-space()='New chat']",
+        ))
+        .wait(WAIT, POLL)
+        .first()
+        .await
+        .expect("the first-run or the main screen");
+}
+
 #[tokio::test]
 async fn t20_a_damaged_history_file_is_kept_and_a_fresh_one_started() {
     let dir = data_dir("damaged");
@@ -637,8 +650,7 @@ async fn t20_a_damaged_history_file_is_kept_and_a_fresh_one_started() {
             .click()
             .await
             .expect("continue");
-        // No key (t9 forgot it) and an empty history: the first-run screen.
-        heading(&driver, "Welcome to OpenRouter Desktop").await;
+        started(&driver).await;
     })
     .await;
     let kept: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -684,8 +696,192 @@ async fn t21_a_history_from_a_newer_app_is_refused_and_left_untouched() {
             .click()
             .await
             .expect("continue");
-        heading(&driver, "Welcome to OpenRouter Desktop").await;
+        started(&driver).await;
     })
     .await;
     assert_eq!(std::fs::read(&file).expect("read"), before, "unchanged");
+}
+
+/// A history of `conversations` conversations, the newest with `long` messages and the others with two,
+/// written with the app's own store before the app starts (one JSON import: a few transactions instead
+/// of thousands of durable writes).
+fn seed_long_history(dir: &std::path::Path, conversations: usize, long: usize) {
+    use openrouter_desktop::history::{HistoryStore, EXPORT_FORMAT, EXPORT_VERSION};
+    let base = 1_700_000_000_000_i64;
+    let list: Vec<Value> = (0..conversations)
+        .map(|c| {
+            let count = if c + 1 == conversations { long } else { 2 };
+            let at = base + 1000 * c as i64;
+            let messages: Vec<Value> = (0..count)
+                .map(|m| {
+                    let (role, content) = if m % 2 == 0 {
+                        ("user", format!("Seeded question {m} of chat {c}"))
+                    } else {
+                        let lines = 1 + m % 6;
+                        let text = (0..lines)
+                            .map(|l| format!("Seeded answer {m}, paragraph {l}, with some words to wrap."))
+                            .collect::<Vec<_>>()
+                            .join("\n\n");
+                        ("assistant", text)
+                    };
+                    json!({"role": role, "content": content, "status": "complete",
+                           "model": if role == "assistant" { Some("openai/gpt-4o-mini") } else { None },
+                           "created_at": at, "updated_at": at})
+                })
+                .collect();
+            json!({"uid": format!("e2e-long-{c}"), "title": format!("Seeded chat {c:03}"),
+                   "model": "openai/gpt-4o-mini", "created_at": at, "updated_at": at,
+                   "messages": messages})
+        })
+        .collect();
+    let file = json!({"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "exported_at": base,
+                      "conversations": list});
+    let store = HistoryStore::open(&dir.join("history.sqlite3")).expect("open the history");
+    let report = store.import_json(&file.to_string()).expect("seed");
+    assert_eq!(report.conversations_added, conversations);
+}
+
+/// Runs `script` in the page and returns its value.
+async fn js(driver: &WebDriver, script: &str) -> Value {
+    driver
+        .execute(script, Vec::<Value>::new())
+        .await
+        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+        .json()
+        .clone()
+}
+
+const LOG_ARTICLES: &str =
+    "return document.querySelectorAll(\"[role='log'][aria-label='Messages'] article\").length;";
+
+#[tokio::test]
+async fn t30_a_conversation_of_3000_messages_opens_at_once_and_the_sidebar_pages_in() {
+    let dir = data_dir("long");
+    seed_long_history(&dir, 300, 3000);
+    with_app(&dir, "t30-long", |driver| async move {
+        let nav = by_css(&driver, "nav[aria-label='Conversations']").await;
+        let entry = nav
+            .query(By::XPath(".//button[normalize-space()='Seeded chat 299']"))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("the newest conversation is listed");
+        let listed = js(&driver, "return document.querySelectorAll('nav .conversation-list li').length;").await;
+        assert!(listed.as_u64().is_some_and(|n| n < 300), "the sidebar starts with one page: {listed}");
+
+        // Open it: the newest message shows, and only a few dozen messages are in the DOM.
+        let started = std::time::Instant::now();
+        entry.click().await.expect("open");
+        driver
+            .query(By::XPath("//article[contains(., 'Seeded answer 2999, paragraph 0')]"))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("the newest message shows");
+        let opened = started.elapsed();
+        let in_dom = js(&driver, LOG_ARTICLES).await.as_u64().unwrap_or(u64::MAX);
+        eprintln!("t30: opened the 3,000-message conversation in {opened:?} with {in_dom} articles in the DOM");
+        assert!(in_dom > 0 && in_dom < 100, "{in_dom} message elements in the DOM");
+        let bottom = js(&driver, "const l = document.querySelector(\"[role='log']\"); return l.scrollHeight - l.scrollTop - l.clientHeight;").await;
+        assert!(bottom.as_f64().is_some_and(|d| d < 30.0), "opened at the bottom: {bottom}");
+        screenshot(&driver, "30-long-conversation").await;
+
+        // Scroll up step by step, across older pages arriving: what is on screen never jumps.
+        let step = r#"
+            const l = document.querySelector("[role='log']");
+            const box = l.getBoundingClientRect();
+            const seen = Array.from(l.querySelectorAll('article')).find(a => {
+                const r = a.getBoundingClientRect();
+                return r.bottom > box.top + 1 && r.top < box.bottom;
+            });
+            if (!seen) return null;
+            const before = seen.getBoundingClientRect().top;
+            l.scrollTop -= 400;
+            return [seen.dataset.messageId, before];
+        "#;
+        let mut worst: f64 = 0.0;
+        let mut steps = 0;
+        while steps < 60 {
+            let seen = js(&driver, step).await;
+            let (Some(id), Some(before)) = (seen[0].as_str(), seen[1].as_f64()) else {
+                panic!("no message in view while scrolling up: {seen}");
+            };
+            // Lets an older page arrive and be laid out before looking again.
+            tokio::time::sleep(Duration::from_millis(60)).await;
+            let after = js(
+                &driver,
+                &format!(
+                    "const a = document.querySelector(\"[role='log'] article[data-message-id='{id}']\"); \
+                     return a ? a.getBoundingClientRect().top : null;"
+                ),
+            )
+            .await;
+            let after = after.as_f64().expect("the message stays in the DOM");
+            worst = worst.max((after - before - 400.0).abs());
+            steps += 1;
+        }
+        let loaded = js(&driver, "return document.querySelector(\"[role='log'] article\").dataset.messageId;").await;
+        eprintln!("t30: {steps} steps of 400 px up, down to message {loaded}: largest jump {worst:.1} px");
+        assert!(worst <= 2.0, "the messages on screen jumped by {worst} px while scrolling up");
+
+        // Scroll to the top, page after page, until the first message shows.
+        let started = std::time::Instant::now();
+        let first = "Seeded question 0 of chat 299";
+        let mut rounds = 0;
+        loop {
+            let found = js(
+                &driver,
+                &format!(
+                    "const l = document.querySelector(\"[role='log']\"); l.scrollTop = 0; \
+                     return Array.from(l.querySelectorAll('article')).some(a => a.textContent.includes('{first}'));"
+                ),
+            )
+            .await;
+            if found == json!(true) {
+                break;
+            }
+            rounds += 1;
+            assert!(started.elapsed() < Duration::from_secs(120), "the first message never showed");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let place = js(
+            &driver,
+            &format!(
+                "const l = document.querySelector(\"[role='log']\"); l.scrollTop = 0; \
+                 const a = Array.from(l.querySelectorAll('article')).find(a => a.textContent.includes('{first}')); \
+                 const box = l.getBoundingClientRect(); const r = a.getBoundingClientRect(); \
+                 return [r.top - box.top, box.bottom - r.bottom, l.scrollTop];"
+            ),
+        )
+        .await;
+        eprintln!("t30: reached the first message after {rounds} scrolls to the top in {:?} (place {place})", started.elapsed());
+        let top = place[0].as_f64().unwrap_or(-1.0);
+        assert!((0.0..100.0).contains(&top), "the first message is at the top of the log: {place}");
+        let in_dom = js(&driver, LOG_ARTICLES).await.as_u64().unwrap_or(u64::MAX);
+        eprintln!("t30: {in_dom} articles in the DOM at the top");
+        assert!(in_dom < 100, "{in_dom} message elements in the DOM at the top");
+        screenshot(&driver, "31-long-conversation-top").await;
+
+        // The sidebar pages in as it scrolls, down to the oldest conversation.
+        let started = std::time::Instant::now();
+        loop {
+            let found = js(
+                &driver,
+                "const l = document.querySelector('nav .conversation-list'); l.scrollTop = l.scrollHeight; \
+                 return Array.from(l.querySelectorAll('button.conversation')).some(b => b.textContent === 'Seeded chat 000');",
+            )
+            .await;
+            if found == json!(true) {
+                break;
+            }
+            assert!(started.elapsed() < WAIT, "the last conversation never loaded");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let rows = js(&driver, "return document.querySelectorAll('nav .conversation-list button.conversation').length;").await;
+        assert_eq!(rows, json!(300), "every conversation, once");
+        eprintln!("t30: the sidebar loaded all 300 conversations in {:?}", started.elapsed());
+        screenshot(&driver, "32-sidebar-paged").await;
+    })
+    .await;
 }

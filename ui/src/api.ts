@@ -124,9 +124,36 @@ export interface ImportReport {
   messages_added: number;
 }
 
+/** A conversation as it opens: one page of its messages (oldest first), not all of them. */
 export interface ConversationDetail {
   conversation: ConversationSummary;
   messages: Message[];
+  /** Messages before the first one here exist (ask olderMessages). */
+  has_older: boolean;
+  /** Messages after the last one here exist (opened around a message; ask newerMessages). */
+  has_newer: boolean;
+}
+
+export interface MessagePage {
+  messages: Message[];
+  has_older: boolean;
+  has_newer: boolean;
+}
+
+/** A place in the conversation list: the last conversation already listed. */
+export interface ConversationCursor {
+  starred: boolean;
+  updated_at: number;
+  id: number;
+}
+
+export interface ConversationPage {
+  /** Starred first, then the newest updated_at, then the highest id. */
+  conversations: ConversationSummary[];
+  /** More follow the last one here. */
+  has_more: boolean;
+  /** How many conversations the list (not archived) holds in all. */
+  total: number;
 }
 
 export interface ModelSummary {
@@ -300,8 +327,27 @@ export function listConversations(): Promise<ConversationSummary[]> {
   return call<ConversationSummary[]>("list_conversations");
 }
 
-export function getConversation(id: number): Promise<ConversationDetail> {
-  return call<ConversationDetail>("get_conversation", { id });
+/**
+ * Opens conversation `id` on its newest messages, or, with `around` (a message id), on the messages
+ * around that one.
+ */
+export function getConversation(id: number, around: number | null = null): Promise<ConversationDetail> {
+  return call<ConversationDetail>("get_conversation", around === null ? { id } : { id, around });
+}
+
+/** Up to `limit` messages before `beforeId`, oldest first. */
+export function olderMessages(conversationId: number, beforeId: number, limit: number): Promise<MessagePage> {
+  return call<MessagePage>("older_messages", { conversationId, beforeId, limit });
+}
+
+/** Up to `limit` messages after `afterId`, oldest first. */
+export function newerMessages(conversationId: number, afterId: number, limit: number): Promise<MessagePage> {
+  return call<MessagePage>("newer_messages", { conversationId, afterId, limit });
+}
+
+/** One page of the conversation list: from the top (null), or after the conversation `before`. */
+export function listConversationsPage(before: ConversationCursor | null, limit: number): Promise<ConversationPage> {
+  return call<ConversationPage>("list_conversations_page", { before, limit });
 }
 
 export function deleteConversation(id: number): Promise<null> {

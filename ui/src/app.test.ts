@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationSummary, Message, ModelSummary, StreamEvent, UserError } from "./api";
 import { startApp } from "./app";
-import { deferred, FakeCore, settle } from "./test/fake-core";
+import { conversationPages, deferred, FakeCore, settle } from "./test/fake-core";
 import { all, get, press, type } from "./test/queries";
 
 const MODELS: ModelSummary[] = [
@@ -34,6 +34,7 @@ function mainScreenCore(): FakeCore {
     .on("get_settings", () => ({ default_model: "openai/gpt-4o-mini", theme: "system" }))
     .on("list_models", () => MODELS)
     .on("list_conversations", () => conversations)
+    .on("list_conversations_page", conversationPages(() => conversations))
     .on("open_external", () => null)
     .on("stop_reply", () => null);
 }
@@ -249,7 +250,7 @@ describe("chatting", () => {
   });
 
   it("turns an unexpected rejection into a plain message", async () => {
-    core.on("list_conversations", () => {
+    core.on("list_conversations_page", () => {
       throw { weird: true };
     });
     await startApp();

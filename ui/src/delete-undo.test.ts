@@ -134,7 +134,7 @@ describe("delete with undo", () => {
     get("button", "Actions for Gamma").click();
     get("menuitem", "Star").click();
     await settleFake();
-    expect(core.callsOf("list_conversations").length).toBeGreaterThan(1);
+    expect(core.callsOf("list_conversations_page").length).toBeGreaterThan(1);
     expect(sidebarTitles()).toEqual(["Gamma", "Alpha"]);
   });
 

@@ -30,7 +30,7 @@ beforeEach(() => {
     .on("get_settings", () => ({ default_model: "openai/gpt-4o-mini", theme: "system" }))
     .on("list_models", () => [])
     .on("list_conversations", () => [])
-    .on("list_conversations_page", () => []);
+    .on("list_conversations_page", () => ({ conversations: [], has_more: false, total: 0 }));
 });
 
 describe("a damaged history file", () => {

@@ -217,7 +217,7 @@ describe("a result", () => {
     press(input, "Enter");
     await settleFake();
     expect(all("dialog")).toHaveLength(0);
-    expect(core.callsOf("get_conversation").at(-1)?.args).toEqual({ id: 2 });
+    expect(core.callsOf("get_conversation").at(-1)?.args).toEqual({ id: 2, around: 21 });
     expect(get("heading", "Rust help")).toBeTruthy();
     const found = document.querySelector<HTMLElement>('article[data-message-id="21"]');
     expect(found?.classList.contains("found")).toBe(true);

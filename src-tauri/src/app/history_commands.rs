@@ -1,4 +1,5 @@
-//! Commands over the history: search, rename, star, archive, delete all, export and import (IPC.md).
+//! Commands over the history: opening and paging conversations, search, rename, star, archive, delete all,
+//! export and import (IPC.md).
 
 use std::path::PathBuf;
 
@@ -7,13 +8,112 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use super::state::AppState;
-use crate::history::{ConversationSummary, ImportReport, SearchHit, SearchOrder, SearchQuery};
+use crate::history::{
+    ConversationCursor, ConversationPage, ConversationSummary, HistoryError, ImportReport, Message,
+    MessagePage, SearchHit, SearchOrder, SearchQuery,
+};
 use crate::openrouter::ErrorKind;
 use crate::user_error::UserError;
 
 type CmdResult<T> = Result<T, UserError>;
 
 const MAX_TITLE_CHARS: usize = 200;
+/// How many messages a conversation opens with: a few screens' worth; the rest comes as the page scrolls.
+const OPEN_PAGE_MESSAGES: usize = 100;
+/// A search result opens with this many messages on each side of it.
+const AROUND_MESSAGES: usize = 50;
+/// The most one page of messages or conversations may ask for.
+const MAX_PAGE: usize = 500;
+
+#[derive(Debug, Serialize)]
+pub struct ConversationDetail {
+    conversation: ConversationSummary,
+    messages: Vec<Message>,
+    has_older: bool,
+    has_newer: bool,
+}
+
+/// Opens a conversation: its summary and its newest messages, or, with `around`, the messages around that
+/// one (a search result).
+#[tauri::command]
+pub async fn get_conversation(
+    id: i64,
+    around: Option<i64>,
+    state: State<'_, AppState>,
+) -> CmdResult<ConversationDetail> {
+    // Inner Err: a plain sentence for a conversation or message that is gone (deleted, or a retried reply).
+    let opened = state
+        .chat
+        .db(move |h| {
+            let Some(conversation) = h.get_conversation(id)? else {
+                return Ok(Err("That conversation no longer exists."));
+            };
+            let page = match around {
+                Some(message_id) => {
+                    match h.messages_around(id, message_id, AROUND_MESSAGES, AROUND_MESSAGES) {
+                        Err(HistoryError::NotFound(_)) => {
+                            return Ok(Err("That message is no longer in this conversation."))
+                        }
+                        other => other?,
+                    }
+                }
+                None => h.latest_page(id, OPEN_PAGE_MESSAGES)?,
+            };
+            Ok(Ok((conversation, page)))
+        })
+        .await?;
+    let (conversation, page) = opened.map_err(UserError::invalid_input)?;
+    Ok(ConversationDetail {
+        conversation,
+        messages: page.messages,
+        has_older: page.has_older,
+        has_newer: page.has_newer,
+    })
+}
+
+/// The messages before `before_id`, oldest first (scrolling up a long conversation).
+#[tauri::command]
+pub async fn older_messages(
+    conversation_id: i64,
+    before_id: i64,
+    limit: usize,
+    state: State<'_, AppState>,
+) -> CmdResult<MessagePage> {
+    let limit = limit.clamp(1, MAX_PAGE);
+    state
+        .chat
+        .db(move |h| h.older_page(conversation_id, before_id, limit))
+        .await
+}
+
+/// The messages after `after_id`, oldest first (scrolling down from a search result).
+#[tauri::command]
+pub async fn newer_messages(
+    conversation_id: i64,
+    after_id: i64,
+    limit: usize,
+    state: State<'_, AppState>,
+) -> CmdResult<MessagePage> {
+    let limit = limit.clamp(1, MAX_PAGE);
+    state
+        .chat
+        .db(move |h| h.newer_page(conversation_id, after_id, limit))
+        .await
+}
+
+/// One page of the conversation list: from the top, or after `before` (the last one already listed).
+#[tauri::command]
+pub async fn list_conversations_page(
+    before: Option<ConversationCursor>,
+    limit: usize,
+    state: State<'_, AppState>,
+) -> CmdResult<ConversationPage> {
+    let limit = limit.clamp(1, MAX_PAGE);
+    state
+        .chat
+        .db(move |h| h.conversation_page(before, limit))
+        .await
+}
 
 #[derive(Debug, Deserialize)]
 pub struct SearchInput {

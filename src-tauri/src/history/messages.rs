@@ -4,7 +4,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use crate::history::store::{found, now_ms, Result};
 use crate::history::{
-    HistoryError, HistoryStore, Message, MessageEnd, MessageStatus, MessageUsage, Role, UsageRecord,
+    HistoryError, HistoryStore, Message, MessageEnd, MessagePage, MessageStatus, MessageUsage,
+    Role, UsageRecord,
 };
 
 /// One message with its usage; the ledger row is joined in, so the cost is stored once.
@@ -46,6 +47,88 @@ impl HistoryStore {
             page.reverse();
             Ok(page)
         })
+    }
+
+    /// Up to `limit` messages after the message `after_id`, oldest first: the next page down, for a
+    /// conversation opened in the middle (at a search result).
+    pub fn newer_messages(
+        &self,
+        conversation_id: i64,
+        after_id: i64,
+        limit: usize,
+    ) -> Result<Vec<Message>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.read(|conn| {
+            let sql = format!(
+                "{MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND m.id > ?2 ORDER BY m.id LIMIT ?3"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows =
+                stmt.query_map(params![conversation_id, after_id, limit], message_from_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// The message `message_id` with up to `before` messages before it and up to `after` after it, oldest
+    /// first: the page a search result opens on. [`HistoryError::NotFound`] when that message is not in
+    /// that conversation.
+    pub fn messages_around(
+        &self,
+        conversation_id: i64,
+        message_id: i64,
+        before: usize,
+        after: usize,
+    ) -> Result<MessagePage> {
+        let before = i64::try_from(before).unwrap_or(i64::MAX);
+        let after = i64::try_from(after).unwrap_or(i64::MAX).saturating_add(1);
+        self.read(|conn| {
+            let older_sql = format!(
+                "{MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND m.id < ?2 ORDER BY m.id DESC LIMIT ?3"
+            );
+            let mut stmt = conn.prepare_cached(&older_sql)?;
+            let rows = stmt.query_map(params![conversation_id, message_id, before], message_from_row)?;
+            let mut messages = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            messages.reverse();
+            let newer_sql = format!(
+                "{MESSAGE_SELECT} WHERE m.conversation_id = ?1 AND m.id >= ?2 ORDER BY m.id LIMIT ?3"
+            );
+            let mut stmt = conn.prepare_cached(&newer_sql)?;
+            let rows = stmt.query_map(params![conversation_id, message_id, after], message_from_row)?;
+            let newer = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            if newer.first().map(|m| m.id) != Some(message_id) {
+                return Err(HistoryError::NotFound("message"));
+            }
+            messages.extend(newer);
+            page_of(conn, conversation_id, messages, PageEdge::None)
+        })
+    }
+
+    /// The newest `limit` messages of a conversation (how it opens), with whether older ones exist.
+    pub fn latest_page(&self, conversation_id: i64, limit: usize) -> Result<MessagePage> {
+        let messages = self.recent_messages(conversation_id, None, limit)?;
+        self.read(|conn| page_of(conn, conversation_id, messages, PageEdge::None))
+    }
+
+    /// [`Self::recent_messages`] before `before_id` as a [`MessagePage`] (scrolling up).
+    pub fn older_page(
+        &self,
+        conversation_id: i64,
+        before_id: i64,
+        limit: usize,
+    ) -> Result<MessagePage> {
+        let messages = self.recent_messages(conversation_id, Some(before_id), limit)?;
+        self.read(|conn| page_of(conn, conversation_id, messages, PageEdge::Before(before_id)))
+    }
+
+    /// [`Self::newer_messages`] after `after_id` as a [`MessagePage`] (scrolling down from a search result).
+    pub fn newer_page(
+        &self,
+        conversation_id: i64,
+        after_id: i64,
+        limit: usize,
+    ) -> Result<MessagePage> {
+        let messages = self.newer_messages(conversation_id, after_id, limit)?;
+        self.read(|conn| page_of(conn, conversation_id, messages, PageEdge::After(after_id)))
     }
 
     pub fn get_message(&self, id: i64) -> Result<Option<Message>> {
@@ -149,6 +232,43 @@ impl HistoryStore {
             )?)
         })
     }
+}
+
+/// Where an empty page was asked for, to tell what lies beyond it.
+enum PageEdge {
+    None,
+    Before(i64),
+    After(i64),
+}
+
+/// `messages` (one page, oldest first) with whether the conversation goes on above and below it. The first
+/// and last ids of the conversation come from one index lookup each, however long it is.
+fn page_of(
+    conn: &Connection,
+    conversation_id: i64,
+    messages: Vec<Message>,
+    edge: PageEdge,
+) -> Result<MessagePage> {
+    let (first, last): (Option<i64>, Option<i64>) = conn
+        .prepare_cached("SELECT min(id), max(id) FROM messages WHERE conversation_id = ?1")?
+        .query_row([conversation_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (has_older, has_newer) = match (messages.first(), messages.last()) {
+        (Some(top), Some(bottom)) => (
+            first.is_some_and(|id| id < top.id),
+            last.is_some_and(|id| id > bottom.id),
+        ),
+        // Nothing on this side of the edge; the other side is whatever is left of it.
+        _ => match edge {
+            PageEdge::None => (false, false),
+            PageEdge::Before(id) => (false, last.is_some_and(|last| last >= id)),
+            PageEdge::After(id) => (first.is_some_and(|first| first <= id), false),
+        },
+    };
+    Ok(MessagePage {
+        messages,
+        has_older,
+        has_newer,
+    })
 }
 
 struct NewMessage<'a> {

@@ -29,8 +29,8 @@ pub use search::{
 };
 pub use store::HistoryStore;
 pub use types::{
-    ConversationCursor, ConversationSummary, Message, MessageEnd, MessageStatus, MessageUsage,
-    Role, UsageRecord,
+    ConversationCursor, ConversationPage, ConversationSummary, Message, MessageEnd, MessagePage,
+    MessageStatus, MessageUsage, Role, UsageRecord,
 };
 
 use rusqlite::ErrorCode;

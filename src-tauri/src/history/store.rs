@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, Transact
 
 use crate::history::open::{open_file, open_memory};
 use crate::history::schema::migrations;
-use crate::history::{ConversationCursor, ConversationSummary, HistoryError};
+use crate::history::{ConversationCursor, ConversationPage, ConversationSummary, HistoryError};
 
 pub(crate) type Result<T> = std::result::Result<T, HistoryError>;
 
@@ -178,6 +178,28 @@ impl HistoryStore {
                 conversation_from_row,
             )?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// [`Self::list_conversations_page`] with whether more follow and how many the list holds in all: what
+    /// the sidebar asks for as it scrolls.
+    pub fn conversation_page(
+        &self,
+        before: Option<ConversationCursor>,
+        limit: usize,
+    ) -> Result<ConversationPage> {
+        let mut conversations = self.list_conversations_page(before, limit.saturating_add(1))?;
+        let has_more = conversations.len() > limit;
+        conversations.truncate(limit);
+        let total = self.read(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT count(*) FROM conversations WHERE archived = 0")?
+                .query_row([], |r| r.get(0))?)
+        })?;
+        Ok(ConversationPage {
+            conversations,
+            has_more,
+            total,
         })
     }
 

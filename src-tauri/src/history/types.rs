@@ -147,6 +147,27 @@ pub struct Message {
     pub updated_at: i64,
 }
 
+/// One page of a conversation's messages, oldest first, and whether there are more on either side of it:
+/// a long conversation reaches the page a piece at a time (`MessagePage` in IPC.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// The conversation has messages before the first one here.
+    pub has_older: bool,
+    /// The conversation has messages after the last one here.
+    pub has_newer: bool,
+}
+
+/// One page of the conversation list and how far it goes (`ConversationPage` in IPC.md).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConversationPage {
+    pub conversations: Vec<ConversationSummary>,
+    /// More conversations are listed after the last one here.
+    pub has_more: bool,
+    /// How many conversations the list holds in all (archived ones are not in it).
+    pub total: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationSummary {
     pub id: i64,

@@ -3,8 +3,10 @@
 // Type a message containing one of these words to see a case:
 //   "credits" (402 error with "Add credits"), "interrupt" (stream breaks), "badkey" (401),
 //   "reject" (send_message rejects), "xss" (hostile markdown), "long" (a long reply).
+import { listOrder } from "../conversation-pages";
 import type {
   AppStatus,
+  ConversationCursor,
   ConversationSummary,
   Message,
   ModelSummary,
@@ -160,6 +162,22 @@ export function installMockCore(): void {
     return text.split(pattern).filter((part) => part !== "").map((part) => ({ text: part, hit: words.includes(part.toLowerCase()) }));
   }
 
+  // `mock.html?long`: 300 conversations, the newest with 3,000 messages (to try the paged list and log).
+  if (typeof location !== "undefined" && new URLSearchParams(location.search).has("long")) {
+    const start = Date.now() - 300 * 60_000;
+    for (let i = 1; i <= 300; i++) {
+      const id = nextId++;
+      const count = i === 300 ? 3000 : 2;
+      conversations.set(id, { id, title: `Conversation ${i}`, model: "openai/gpt-4o-mini", created_at: start + i * 60_000, updated_at: start + i * 60_000, message_count: count, starred: i % 97 === 0, archived: false });
+      messages.set(id, Array.from({ length: count }, (_, n): Message => ({
+        id: nextId++, conversation_id: id, role: n % 2 === 0 ? "user" : "assistant",
+        content: n % 2 === 0 ? `Question ${n + 1} in conversation ${i}` : (n % 10 === 1 ? REPLY : `Answer ${n + 1}: `.repeat(1 + (n % 13))),
+        reasoning: null, status: "complete", model: n % 2 === 0 ? null : "openai/gpt-4o-mini", provider: null,
+        finish_reason: "stop", error: null, usage: null, created_at: start + i * 60_000,
+      })));
+    }
+  }
+
   const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
     app_status: (): AppStatus => ({ has_key: hasKey, key_storage: hasKey ? "keyring" : "none", keyring_problem: null, version: "0.1.0-mock" }),
     save_api_key: (args) => {
@@ -208,9 +226,40 @@ export function installMockCore(): void {
       return { path: `/home/you/Documents/openrouter-history.${extension}`, conversations: ids?.length ?? conversations.size };
     },
     import_history: () => ({ conversations_added: 3, conversations_skipped: 2, messages_added: 41 }),
+    list_conversations_page: (args) => {
+      const list = Array.from(conversations.values()).filter((c) => !c.archived).sort(listOrder);
+      const before = args["before"] as ConversationCursor | null;
+      const after = before === null ? list : list.filter((c) => listOrder(c, before) > 0);
+      const limit = Number(args["limit"]);
+      return { conversations: after.slice(0, limit), has_more: after.length > limit, total: list.length };
+    },
     get_conversation: (args) => {
       const conversation = conversations.get(Number(args["id"])) ?? fail("invalid_input", "That conversation no longer exists.");
-      return { conversation, messages: messages.get(conversation.id) ?? [] };
+      const all = messages.get(conversation.id) ?? [];
+      const around = args["around"] as number | undefined;
+      let from = Math.max(0, all.length - 100);
+      let to = all.length;
+      if (around !== undefined) {
+        const at = all.findIndex((message) => message.id === around);
+        if (at < 0) fail("invalid_input", "That message is no longer in this conversation.");
+        from = Math.max(0, at - 50);
+        to = Math.min(all.length, at + 51);
+      }
+      return { conversation, messages: all.slice(from, to), has_older: from > 0, has_newer: to < all.length };
+    },
+    older_messages: (args) => {
+      const all = messages.get(Number(args["conversationId"])) ?? [];
+      const end = all.findIndex((message) => message.id >= Number(args["beforeId"]));
+      const to = end < 0 ? all.length : end;
+      const from = Math.max(0, to - Number(args["limit"]));
+      return { messages: all.slice(from, to), has_older: from > 0, has_newer: to < all.length };
+    },
+    newer_messages: (args) => {
+      const all = messages.get(Number(args["conversationId"])) ?? [];
+      const start = all.findIndex((message) => message.id > Number(args["afterId"]));
+      const from = start < 0 ? all.length : start;
+      const to = Math.min(all.length, from + Number(args["limit"]));
+      return { messages: all.slice(from, to), has_older: from > 0, has_newer: to < all.length };
     },
     delete_conversation: (args) => {
       conversations.delete(Number(args["id"]));

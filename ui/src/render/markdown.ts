@@ -178,14 +178,49 @@ export function createBlockElement(doc: Document): HTMLElement {
   return element;
 }
 
+/**
+ * Sanitized HTML of each block of recently rendered messages, by text: a message that scrolls out of a
+ * long conversation and back is not parsed, highlighted and sanitized again. Least recently used first.
+ */
+const renderedBlocks = new Map<string, string[]>();
+const RENDERED_CACHE_ENTRIES = 2000;
+/** Longer texts are not kept (they are rare, and would hold on to a lot of memory). */
+const RENDERED_CACHE_MAX_CHARS = 200_000;
+let renderedCacheHits = 0;
+
+/** How many renders the cache has answered (for tests). */
+export function markdownCacheHits(): number {
+  return renderedCacheHits;
+}
+
+function blocksHtml(text: string): string[] {
+  const cached = renderedBlocks.get(text);
+  if (cached !== undefined) {
+    renderedCacheHits += 1;
+    renderedBlocks.delete(text);
+    renderedBlocks.set(text, cached);
+    return cached;
+  }
+  const { tokens } = lexBlocks(text);
+  const blocks = tokens.filter((token) => !isInvisibleToken(token)).map((token) => renderTokensHtml([token]));
+  if (text.length <= RENDERED_CACHE_MAX_CHARS) {
+    renderedBlocks.set(text, blocks);
+    if (renderedBlocks.size > RENDERED_CACHE_ENTRIES) {
+      const oldest = renderedBlocks.keys().next();
+      if (!oldest.done) renderedBlocks.delete(oldest.value);
+    }
+  }
+  return blocks;
+}
+
 /** One-shot render of a whole message: one `.md-block` per top-level block. */
 export function renderMarkdownInto(container: HTMLElement, text: string): void {
   container.replaceChildren();
-  const { tokens } = lexBlocks(text);
-  for (const token of tokens) {
-    if (isInvisibleToken(token)) continue;
+  for (const html of blocksHtml(text)) {
     const block = createBlockElement(container.ownerDocument);
-    renderBlockInto(block, token);
+    // Already through DOMPurify (renderTokensHtml), as renderBlockInto does.
+    block.innerHTML = html;
+    decorateCodeBlocks(block);
     container.appendChild(block);
   }
 }

@@ -1,6 +1,7 @@
 // Test-only stand-in for the Rust core behind @tauri-apps/api: records every invoke, answers from
 // per-command handlers, and lets a test push StreamEvents into the Channel a command was given.
-import type { StreamEvent } from "../api";
+import type { ConversationCursor, ConversationPage, ConversationSummary, StreamEvent } from "../api";
+import { listOrder } from "../conversation-pages";
 
 type Callback = (message: unknown) => void;
 type Handler = (args: Record<string, unknown>) => unknown;
@@ -83,4 +84,18 @@ export async function settleFake(): Promise<void> {
     for (let i = 0; i < 10; i++) await Promise.resolve();
     await vi.advanceTimersByTimeAsync(0);
   }
+}
+
+/**
+ * A `list_conversations_page` handler over `all()` (the list, archived ones left out by the caller): sorted
+ * as the core sorts it and cut at the cursor, as the core does.
+ */
+export function conversationPages(all: () => ConversationSummary[]): (args: Record<string, unknown>) => ConversationPage {
+  return (args) => {
+    const list = all().slice().sort(listOrder);
+    const before = args["before"] as ConversationCursor | null | undefined;
+    const limit = Number(args["limit"] ?? 50);
+    const after = before ? list.filter((c) => listOrder(c, before) > 0) : list;
+    return { conversations: after.slice(0, limit).map((c) => ({ ...c })), has_more: after.length > limit, total: list.length };
+  };
 }

@@ -2,7 +2,7 @@
 // (rename, star, archive, delete) change what the next list_conversations returns, as the real core does.
 // Tests replace any handler with core.on(...).
 import type { ConversationSummary, Message, ModelSummary } from "../api";
-import { FakeCore } from "./fake-core";
+import { conversationPages, FakeCore } from "./fake-core";
 
 export const MODELS: ModelSummary[] = [
   { id: "openai/gpt-4o-mini", name: "OpenAI: GPT-4o-mini", description: "Small and cheap.", context_length: 128000, prompt_price_per_million: "0.15", completion_price_per_million: "0.6", is_free: false, supports_reasoning: false },
@@ -40,6 +40,7 @@ export function historyCore(initial: ConversationSummary[]): HistoryCore {
     .on("get_settings", () => ({ default_model: "openai/gpt-4o-mini", theme: "system" }))
     .on("list_models", () => MODELS)
     .on("list_conversations", () => state.store.filter((c) => !c.archived).sort(byNewest).map((c) => ({ ...c })))
+    .on("list_conversations_page", conversationPages(() => state.store.filter((c) => !c.archived)))
     .on("list_archived", () => state.store.filter((c) => c.archived).sort(byNewest).map((c) => ({ ...c })))
     .on("get_conversation", (args) => {
       const found = find(args);

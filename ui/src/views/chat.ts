@@ -1,13 +1,21 @@
 // The chat area: header (model picker, settings), the message log, the error banner and the composer.
 // It runs turns (send, retry, stop) and routes each stream's events to its message view.
+//
+// The log is a VirtualLog: a conversation opens on its newest page of messages (or on the page around a
+// search result), only the messages near the viewport are in the DOM, and older (or newer) pages are
+// fetched as the reader scrolls towards them.
 import {
   getConversation,
+  newerMessages,
+  olderMessages,
   retryReply,
   sendMessage,
   stopReply,
   toUserError,
   type ConversationDetail,
   type ConversationSummary,
+  type Message,
+  type MessagePage,
   type StreamEvent,
   type TurnStarted,
 } from "../api";
@@ -16,8 +24,9 @@ import { handleLinkClicks } from "../render/markdown";
 import { BannerArea, type ErrorHandlers } from "./alert";
 import { Composer } from "./composer";
 import { button, el } from "./elements";
-import { AssistantMessage, userMessageElement, type AssistantHandlers } from "./message";
+import { AssistantMessage, estimatedHeight, userMessageElement, type AssistantHandlers } from "./message";
 import { openModelPicker } from "./models";
+import { VirtualLog, type LogItem } from "./virtual-log";
 
 export interface ChatOptions {
   catalog: ModelCatalog;
@@ -42,11 +51,21 @@ interface LiveTurn {
   stopRequested: boolean;
   /** Which opening of the chat view started it (tells apart two new chats). */
   visit: number;
+  /** Its reply's key in the log (a local one until the core gives the message its id). */
+  key: string;
 }
 
-const BOTTOM_SLACK_PX = 48;
 /** How long a message found by search stays highlighted. */
 const FOUND_HIGHLIGHT_MS = 2500;
+/** Messages fetched per page when scrolling up (or down, from a search result). */
+export const MESSAGE_PAGE = 100;
+/** Height assumed for a reply that has only just started. */
+const NEW_REPLY_ESTIMATE = 80;
+
+/** A stored message's key in the log. */
+export function messageKey(id: number): string {
+  return `m${id}`;
+}
 
 export class ChatView {
   readonly element: HTMLElement;
@@ -54,13 +73,22 @@ export class ChatView {
   private readonly modelButton: HTMLButtonElement;
   private readonly modelName: HTMLElement;
   private readonly log: HTMLElement;
+  private readonly list: VirtualLog;
   private readonly banner = new BannerArea();
   private readonly composer: Composer;
   private conversationId: number | null = null;
   private model: string;
   private visit = 0;
-  private atBottom = true;
   private readonly turns = new Set<LiveTurn>();
+  /** The first and last stored messages in the log: where the next pages start. */
+  private firstId: number | null = null;
+  private lastId: number | null = null;
+  private loadingOlder = false;
+  private loadingNewer = false;
+  /** A page failed to load: no more automatic tries until the user asks (the banner's Retry). */
+  private pagingFailed = false;
+  private pagesLoading = 0;
+  private localKeys = 0;
   /** Models picked in this session, per conversation; a new chat's pick waits in `newChatModel`. */
   private readonly modelChoice = new Map<number, string>();
   private newChatModel: string | null = null;
@@ -85,9 +113,10 @@ export class ChatView {
       className: "messages",
       attrs: { role: "log", "aria-label": "Messages", "aria-live": "polite", tabindex: "0" },
     });
-    this.log.addEventListener("scroll", () => {
-      this.atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < BOTTOM_SLACK_PX;
-    }, { passive: true });
+    this.list = new VirtualLog(this.log, {
+      onNearTop: () => void this.loadOlder(),
+      onNearBottom: () => void this.loadNewer(),
+    });
     handleLinkClicks(this.log, options.openLink);
     this.composer = new Composer({
       onSend: (text) => void this.send(text),
@@ -135,13 +164,20 @@ export class ChatView {
     }
   }
 
-  /** Opens a stored conversation, or a new chat for null. */
-  async open(id: number | null, title = ""): Promise<void> {
+  /**
+   * Opens a stored conversation on its newest messages, or on the messages around `around` (a message
+   * id); null opens a new chat.
+   */
+  async open(id: number | null, title = "", around: number | null = null): Promise<void> {
     this.visit += 1;
     const visit = this.visit;
     this.conversationId = id;
     this.banner.clear();
-    this.atBottom = true;
+    this.firstId = null;
+    this.lastId = null;
+    this.loadingOlder = false;
+    this.loadingNewer = false;
+    this.pagingFailed = false;
     this.options.onOpened(id);
     if (id === null) {
       this.model = this.newChatModel ?? this.options.defaultModel();
@@ -155,24 +191,39 @@ export class ChatView {
     this.title.textContent = title;
     this.model = this.modelChoice.get(id) ?? this.model;
     this.renderModel();
-    this.log.replaceChildren(el("p", { className: "log-note", text: "Loading conversation…" }));
+    this.list.reset([]);
+    this.list.setPlaceholder(el("p", { className: "log-note", text: "Loading conversation…" }));
     this.syncComposer();
     let detail: ConversationDetail;
+    let missing: unknown = null;
     try {
-      detail = await getConversation(id);
+      detail = await getConversation(id, around);
     } catch (reason) {
       if (visit !== this.visit) return;
-      this.log.replaceChildren();
-      this.showError(reason, () => void this.open(id, title));
-      return;
+      if (around === null) {
+        this.list.reset([]);
+        this.showError(reason, () => void this.open(id, title));
+        return;
+      }
+      // The message is gone (deleted, or a reply retried since): open the conversation anyway.
+      missing = reason;
+      try {
+        detail = await getConversation(id);
+      } catch (again) {
+        if (visit !== this.visit) return;
+        this.list.reset([]);
+        this.showError(again, () => void this.open(id, title, around));
+        return;
+      }
+      if (visit !== this.visit) return;
     }
     if (visit !== this.visit) return;
     this.title.textContent = detail.conversation.title;
     this.model = this.modelChoice.get(id) ?? (detail.conversation.model || this.options.defaultModel());
     this.renderModel();
-    this.renderMessages(detail);
+    this.showDetail(detail, missing === null ? around : null);
     this.syncComposer();
-    this.scrollToBottom(true);
+    if (missing !== null) this.showError(missing);
   }
 
   /**
@@ -180,16 +231,17 @@ export class ChatView {
    * result). Resolves false when the conversation or the message could not be shown.
    */
   async openAt(id: number, title: string, messageId: number): Promise<boolean> {
-    await this.open(id, title);
-    if (this.conversationId !== id) return false;
-    const article = this.log.querySelector<HTMLElement>(`article[data-message-id="${messageId}"]`);
+    const key = messageKey(messageId);
+    if (this.conversationId !== id || !this.list.has(key) || this.list.showsPlaceholder) {
+      await this.open(id, title, messageId);
+      if (this.conversationId !== id) return false;
+    }
+    const article = this.list.scrollToItem(key);
     if (article === null) return false;
     for (const old of Array.from(this.log.querySelectorAll(".found"))) old.classList.remove("found");
     article.classList.add("found");
     article.tabIndex = -1;
-    if (typeof article.scrollIntoView === "function") article.scrollIntoView({ block: "center" });
     article.focus({ preventScroll: true });
-    this.atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < BOTTOM_SLACK_PX;
     setTimeout(() => article.classList.remove("found"), FOUND_HIGHLIGHT_MS);
     return true;
   }
@@ -215,29 +267,39 @@ export class ChatView {
   private async send(text: string): Promise<void> {
     if (text.trim() === "" || this.currentTurn() !== undefined) return;
     this.banner.clear();
+    // Opened on an older message (a search result): the new turn goes after the newest one.
+    if (this.list.hasNewer && !(await this.showLatest())) return;
     const visit = this.visit;
     const conversationId = this.conversationId;
     const model = this.model;
-    this.log.querySelector(".empty-state")?.remove();
+    if (this.list.showsPlaceholder) this.list.setPlaceholder(null);
     const userElement = userMessageElement(text, null);
     const view = AssistantMessage.streaming(this.assistantHandlers());
-    this.log.append(userElement, view.element);
-    this.scrollToBottom(true);
-    const turn: LiveTurn = { conversationId, assistantId: null, view, done: false, stopRequested: false, visit };
+    const userKey = this.localKey("sent");
+    const turn: LiveTurn = {
+      conversationId, assistantId: null, view, done: false, stopRequested: false, visit, key: this.localKey("reply"),
+    };
+    this.list.append([
+      { key: userKey, build: () => userElement, estimate: estimatedHeight({ role: "user", content: text, reasoning: null }) },
+      this.liveItem(turn.key, view),
+    ]);
+    this.list.scrollToBottom();
 
     let started: TurnStarted;
     try {
       started = await this.startTurn(turn, (onEvent) => sendMessage(conversationId, text, model, onEvent));
     } catch (reason) {
+      this.list.remove([userKey, turn.key]);
       userElement.remove();
       view.element.remove();
       if (visit !== this.visit) return;
-      if (this.log.querySelector("article") === null) this.showEmptyState();
+      if (this.list.size === 0) this.showEmptyState();
       // The typed text is still in the composer: nothing is lost.
       this.showError(reason, () => void this.send(this.composer.value));
       return;
     }
     userElement.dataset["messageId"] = String(started.user_message_id);
+    if (visit === this.visit) this.list.rekey(userKey, messageKey(started.user_message_id));
     if (visit === this.visit && this.composer.value === text) this.composer.value = "";
     if (conversationId === null) {
       this.modelChoice.set(started.conversation_id, model);
@@ -256,7 +318,7 @@ export class ChatView {
     this.banner.clear();
     const visit = this.visit;
     const view = AssistantMessage.streaming(this.assistantHandlers());
-    old.element.replaceWith(view.element);
+    const oldKey = messageKey(oldId);
     const turn: LiveTurn = {
       conversationId: this.conversationId,
       assistantId: null,
@@ -264,11 +326,13 @@ export class ChatView {
       done: false,
       stopRequested: false,
       visit,
+      key: this.localKey("reply"),
     };
+    this.list.replace(oldKey, this.liveItem(turn.key, view));
     try {
       await this.startTurn(turn, (onEvent) => retryReply(oldId, onEvent));
     } catch (reason) {
-      view.element.replaceWith(old.element);
+      this.list.replace(turn.key, this.liveItem(oldKey, old));
       if (visit === this.visit) this.showError(reason, () => void this.retry(old));
     }
   }
@@ -290,6 +354,9 @@ export class ChatView {
     turn.conversationId = started.conversation_id;
     turn.assistantId = started.assistant_message_id;
     turn.view.setId(started.assistant_message_id);
+    const key = messageKey(started.assistant_message_id);
+    this.list.rekey(turn.key, key);
+    turn.key = key;
     if (turn.stopRequested && !turn.done) this.stopTurn(turn);
     return started;
   }
@@ -341,23 +408,129 @@ export class ChatView {
   // -------------------------------------------------------------------------
   // Rendering
 
-  private renderMessages(detail: ConversationDetail): void {
-    const live = new Map<number, AssistantMessage>();
-    for (const turn of this.turns) if (turn.assistantId !== null) live.set(turn.assistantId, turn.view);
-    const articles: HTMLElement[] = [];
-    for (const message of detail.messages) {
-      if (message.role === "user") articles.push(userMessageElement(message.content, message.id));
-      else if (message.role === "assistant") {
-        const view = live.get(message.id) ?? AssistantMessage.fromMessage(message, this.assistantHandlers());
-        articles.push(view.element);
+  /** Puts an opened conversation's page in the log: at the bottom, or centred on `around`. */
+  private showDetail(detail: ConversationDetail, around: number | null): void {
+    const messages = detail.messages;
+    this.firstId = messages[0]?.id ?? null;
+    this.lastId = messages[messages.length - 1]?.id ?? null;
+    const items = this.itemsFor(messages);
+    if (items.length === 0 && detail.has_older !== true && detail.has_newer !== true) {
+      this.showEmptyState();
+      return;
+    }
+    const at = around !== null && messages.some((message) => message.id === around) ? messageKey(around) : undefined;
+    this.list.reset(items, { hasOlder: detail.has_older === true, hasNewer: detail.has_newer === true, at });
+  }
+
+  /** Back to the newest page of the open conversation (before sending from the middle of it). */
+  private async showLatest(): Promise<boolean> {
+    const id = this.conversationId;
+    if (id === null) return true;
+    const visit = this.visit;
+    let detail: ConversationDetail;
+    try {
+      detail = await getConversation(id);
+    } catch (reason) {
+      if (visit === this.visit) this.showError(reason);
+      return false;
+    }
+    if (visit !== this.visit) return false;
+    this.loadingNewer = false;
+    this.showDetail(detail, null);
+    return true;
+  }
+
+  private async loadOlder(): Promise<void> {
+    const id = this.conversationId;
+    const before = this.firstId;
+    if (this.loadingOlder || this.pagingFailed || id === null || before === null) return;
+    const visit = this.visit;
+    this.loadingOlder = true;
+    const page = await this.fetchPage(() => olderMessages(id, before, MESSAGE_PAGE));
+    if (visit !== this.visit) return;
+    this.loadingOlder = false;
+    if (page === null) return;
+    this.firstId = page.messages[0]?.id ?? this.firstId;
+    this.list.hasOlder = page.has_older;
+    this.list.prepend(this.itemsFor(page.messages));
+  }
+
+  private async loadNewer(): Promise<void> {
+    const id = this.conversationId;
+    const after = this.lastId;
+    if (this.loadingNewer || this.pagingFailed || id === null || after === null) return;
+    const visit = this.visit;
+    this.loadingNewer = true;
+    const page = await this.fetchPage(() => newerMessages(id, after, MESSAGE_PAGE));
+    if (visit !== this.visit) return;
+    this.loadingNewer = false;
+    if (page === null) return;
+    this.lastId = page.messages[page.messages.length - 1]?.id ?? this.lastId;
+    this.list.hasNewer = page.has_newer;
+    this.list.append(this.itemsFor(page.messages));
+  }
+
+  /** One page; on failure a banner whose Retry lets the log ask again. */
+  private async fetchPage(fetch: () => Promise<MessagePage>): Promise<MessagePage | null> {
+    const visit = this.visit;
+    this.pagesLoading += 1;
+    this.log.setAttribute("aria-busy", "true");
+    try {
+      return await fetch();
+    } catch (reason) {
+      if (visit === this.visit) {
+        this.pagingFailed = true;
+        this.showError(reason, () => {
+          this.pagingFailed = false;
+          this.list.refresh();
+        });
+      }
+      return null;
+    } finally {
+      this.pagesLoading -= 1;
+      if (this.pagesLoading === 0) this.log.removeAttribute("aria-busy");
+    }
+  }
+
+  private itemsFor(messages: readonly Message[]): LogItem[] {
+    const items: LogItem[] = [];
+    for (const message of messages) {
+      if (message.role === "user") {
+        items.push({
+          key: messageKey(message.id),
+          build: () => userMessageElement(message.content, message.id),
+          estimate: estimatedHeight(message),
+        });
+      } else if (message.role === "assistant") {
+        // A reply still streaming here keeps its live view (whenever it is built, even after it ends).
+        const live = this.liveView(message.id);
+        items.push({
+          key: messageKey(message.id),
+          build: () => (live ?? AssistantMessage.fromMessage(message, this.assistantHandlers())).element,
+          estimate: estimatedHeight(message),
+        });
       }
     }
-    this.log.replaceChildren(...articles);
-    if (articles.length === 0) this.showEmptyState();
+    return items;
+  }
+
+  private liveView(messageId: number): AssistantMessage | undefined {
+    for (const turn of this.turns) if (turn.assistantId === messageId) return turn.view;
+    return undefined;
+  }
+
+  private liveItem(key: string, view: AssistantMessage): LogItem {
+    return { key, build: () => view.element, estimate: NEW_REPLY_ESTIMATE };
+  }
+
+  private localKey(kind: string): string {
+    this.localKeys += 1;
+    return `${kind}-${this.localKeys}`;
   }
 
   private showEmptyState(): void {
-    this.log.replaceChildren(
+    this.list.reset([]);
+    this.list.setPlaceholder(
       el(
         "div",
         { className: "empty-state" },
@@ -385,12 +558,6 @@ export class ChatView {
     this.composer.focus();
   }
 
-  private scrollToBottom(force: boolean): void {
-    if (!force && !this.atBottom) return;
-    this.log.scrollTop = this.log.scrollHeight;
-    this.atBottom = true;
-  }
-
   private errorHandlers(): ErrorHandlers {
     return { enterKey: () => this.options.onNeedKey() };
   }
@@ -399,7 +566,8 @@ export class ChatView {
     return {
       retry: (view) => void this.retry(view),
       errorHandlers: this.errorHandlers(),
-      onRender: () => this.scrollToBottom(false),
+      // A streaming reply grew: measure it, and follow it if the reader is at the bottom.
+      onRender: () => this.list.refresh(),
     };
   }
 }

@@ -205,3 +205,16 @@ export class AssistantMessage {
     this.metaLine.hidden = parts.length === 0;
   }
 }
+
+const LINE_PX = 24;
+/** Characters on a line of the message column, roughly (780 px of text). */
+const CHARS_PER_LINE = 90;
+
+/** A guess at a message's height in the log before it is rendered, from the length of its text. */
+export function estimatedHeight(message: Pick<Message, "role" | "content" | "reasoning">): number {
+  const lines = (text: string): number =>
+    text.split("\n").reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / CHARS_PER_LINE)), 0);
+  if (message.role === "user") return 40 + LINE_PX * lines(message.content);
+  // Paragraph gaps, the status and meta lines; a collapsed reasoning block.
+  return 60 + LINE_PX * lines(message.content) + (message.reasoning ? 40 : 0);
+}

@@ -1,7 +1,9 @@
 // The conversation list: "New chat" and "Search", then one row per conversation (starred ones first,
 // with a star, then newest first), each with an actions menu (rename, star, archive, export, delete),
 // and the "Archived" section at the bottom. Keyboard: ↑/↓ move, F2 renames, Delete deletes.
+// The list is loaded a page at a time: scrolling near its end (or ↓ on its last row) asks for the next.
 import type { ConversationSummary, ExportFormat } from "../api";
+import { listOrder } from "../conversation-pages";
 import { conversationTitle } from "../conversation-title";
 import type { ArchivedSection } from "./archived";
 import { button, el } from "./elements";
@@ -19,12 +21,17 @@ export interface SidebarHandlers {
   onArchive: (conversation: ConversationSummary) => void;
   onExport: (conversation: ConversationSummary, format: ExportFormat) => void;
   onDelete: (conversation: ConversationSummary) => void;
+  /** The list was scrolled near its end and more conversations exist: load the next page. */
+  onLoadMore?: () => void;
 }
 
 /** Starred first, then the most recently updated. */
 export function sidebarOrder(a: ConversationSummary, b: ConversationSummary): number {
-  return Number(b.starred === true) - Number(a.starred === true) || b.updated_at - a.updated_at || b.id - a.id;
+  return listOrder(a, b);
 }
+
+/** Load the next page when the end of the list is this close (px). */
+const LOAD_MORE_AHEAD_PX = 400;
 
 const IS_MAC = typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 
@@ -45,6 +52,10 @@ export class Sidebar {
   private editing: { id: number; editor: TitleEditor } | null = null;
   /** What the list shows now, to skip rebuilding it (and closing an open menu) when nothing changed. */
   private shown = "";
+  /** More conversations exist after the last one listed. */
+  private hasMore = false;
+  /** ↓ on the last row asked for more: move on to the next row once it is there. */
+  private focusAfter: number | null = null;
 
   constructor(private readonly handlers: SidebarHandlers, archived: ArchivedSection) {
     this.list = el("ul", { className: "conversation-list" });
@@ -67,13 +78,23 @@ export class Sidebar {
       archived.element,
     );
     this.list.addEventListener("keydown", (event) => this.onKeydown(event));
+    this.list.addEventListener("scroll", () => this.checkEnd(), { passive: true });
+    // A taller window may show the end of the list without any scrolling.
+    if (typeof ResizeObserver === "function") new ResizeObserver(() => this.checkEnd()).observe(this.list);
   }
 
-  /** Shows `conversations` (starred first, then newest), marking `currentId` as the open one. */
-  update(conversations: readonly ConversationSummary[], currentId: number | null): void {
+  /**
+   * Shows `conversations` (starred first, then newest), marking `currentId` as the open one; `hasMore`:
+   * more follow the last one, to be loaded when the list is scrolled near its end.
+   */
+  update(conversations: readonly ConversationSummary[], currentId: number | null, hasMore = false): void {
+    this.hasMore = hasMore;
     const sorted = conversations.slice().sort(sidebarOrder);
     const shown = JSON.stringify([currentId, sorted.map((c) => [c.id, c.title, c.starred === true])]);
-    if (shown === this.shown && this.list.children.length === sorted.length) return;
+    if (shown === this.shown && this.list.children.length === sorted.length) {
+      this.checkEnd();
+      return;
+    }
     this.shown = shown;
     const focus = this.listFocus();
     const editorFocused = this.editing !== null && document.activeElement === this.editing.editor.input;
@@ -85,6 +106,25 @@ export class Sidebar {
     this.empty.hidden = this.conversations.length > 0;
     if (editorFocused) this.editing?.editor.input.focus();
     else if (focus !== null) this.restoreFocus(focus);
+    this.moveFocusAfterLoad();
+    this.checkEnd();
+  }
+
+  /** Asks for the next page when the list is scrolled (or short enough to be) near its end. */
+  private checkEnd(): void {
+    const list = this.list;
+    if (!this.hasMore || !list.isConnected || list.clientHeight <= 0) return;
+    if (list.scrollTop + list.clientHeight >= list.scrollHeight - LOAD_MORE_AHEAD_PX) this.handlers.onLoadMore?.();
+  }
+
+  private moveFocusAfterLoad(): void {
+    const after = this.focusAfter;
+    if (after === null) return;
+    const index = this.conversations.findIndex((c) => c.id === after);
+    const next = this.conversations[index + 1];
+    if (index < 0 || (next === undefined && this.hasMore)) return; // still waiting for the page
+    this.focusAfter = null;
+    if (next !== undefined && document.activeElement === this.buttonOf(after)) this.focusConversation(next.id);
   }
 
   /** Moves the "open" mark without rebuilding the list. */
@@ -203,6 +243,10 @@ export class Sidebar {
       const index = this.conversations.indexOf(conversation) + (event.key === "ArrowDown" ? 1 : -1);
       const target = this.conversations[index];
       if (target) this.focusConversation(target.id);
+      else if (event.key === "ArrowDown" && this.hasMore) {
+        this.focusAfter = conversation.id;
+        this.handlers.onLoadMore?.();
+      }
     } else if (onButton && (event.key === "ContextMenu" || (event.shiftKey && event.key === "F10"))) {
       const actions = this.itemOf(conversation.id)?.querySelector<HTMLButtonElement>(".conversation-actions");
       if (actions) this.openActions(conversation, actions);

@@ -6,7 +6,7 @@ import {
   exportHistory,
   importHistory,
   listArchived,
-  listConversations,
+  listConversationsPage,
   openExternal,
   renameConversation,
   setArchived,
@@ -16,6 +16,7 @@ import {
   type ExportFormat,
   type Settings,
 } from "../api";
+import { ConversationPages, SIDEBAR_PAGE } from "../conversation-pages";
 import { conversationTitle } from "../conversation-title";
 import { exportResultText } from "../history-text";
 import { ModelCatalog } from "../model-catalog";
@@ -44,7 +45,8 @@ export interface WorkspaceOptions {
 
 export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): void {
   let settings = options.settings;
-  let conversations: ConversationSummary[] = [];
+  /** The conversation list as far as the sidebar has loaded it (a page at a time). */
+  const pages = new ConversationPages();
   let searchFilters: SearchFilters = EMPTY_FILTERS;
   let search: SearchDialog | null = null;
   /** The deleted conversation was open: Undo opens it again. */
@@ -71,7 +73,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     onNewChat: () => void chat.open(null),
     onSearch: () => openSearchDialog(),
     onSelect: (id) => {
-      const summary = conversations.find((conversation) => conversation.id === id);
+      const summary = pages.find(id);
       void chat.open(id, summary ? conversationTitle(summary) : "");
     },
     onRename: (conversation, title) => void rename(conversation, title),
@@ -79,6 +81,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     onArchive: (conversation) => void archive(conversation),
     onExport: (conversation, format) => void exportOne(conversation, format),
     onDelete: (conversation) => remove(conversation),
+    onLoadMore: () => void loadMore(),
   }, archived);
 
   const history: HistoryActions = {
@@ -86,14 +89,18 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     importHistory: async () => {
       const report = await importHistory();
       if (report !== null) {
-        void refresh();
+        // Imported conversations may sort anywhere in the list: load it again from the top.
+        void refresh(true);
         void archived.refresh();
       }
       return report;
     },
     counts: async () => {
       try {
-        return { listed: visible().length, archived: (await listArchived()).length };
+        const [page, archivedList] = await Promise.all([listConversationsPage(null, 1), listArchived()]);
+        const pending = pendingDelete.item;
+        const hidden = pending !== null && !pending.archived ? 1 : 0;
+        return { listed: Math.max(0, page.total - hidden), archived: archivedList.length };
       } catch {
         return null;
       }
@@ -103,8 +110,9 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
       notices.clearUndo();
       try {
         await deleteAllHistory();
-        for (const conversation of conversations) chat.forget(conversation.id);
-        conversations = [];
+        for (const conversation of pages.all) chat.forget(conversation.id);
+        pages.clear();
+        pageGeneration += 1;
         showList();
         void chat.open(null);
       } finally {
@@ -141,37 +149,67 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
 
   /** The main list: not archived, not waiting to be deleted. */
   function visible(): ConversationSummary[] {
-    return conversations.filter((conversation) => !conversation.archived && !pendingDelete.has(conversation.id));
+    return pages.all.filter((conversation) => !conversation.archived && !pendingDelete.has(conversation.id));
   }
 
   function showList(): void {
-    sidebar.update(visible(), chat.openConversationId);
+    sidebar.update(visible(), chat.openConversationId, pages.hasMore);
   }
 
   let refreshing = 0;
-  async function refresh(): Promise<void> {
+  /** Bumped when the loaded list is thrown away: a page asked for before then is dropped. */
+  let pageGeneration = 0;
+  /**
+   * Reloads the first page of the list (after a change), keeping what was loaded below it; `fromScratch`
+   * drops that too (after an import, which may add conversations anywhere in the list).
+   */
+  async function refresh(fromScratch = false): Promise<void> {
     refreshing += 1;
     const request = refreshing;
     try {
-      const list = await listConversations();
+      const page = await listConversationsPage(null, SIDEBAR_PAGE);
       if (request !== refreshing) return;
-      conversations = list;
+      if (fromScratch) {
+        pages.clear();
+        pageGeneration += 1;
+      }
+      pages.applyFirst(page);
       showList();
-      chat.conversationsLoaded(list);
+      chat.conversationsLoaded(pages.all);
     } catch (reason) {
-      if (request === refreshing) chat.showError(reason, () => void refresh());
+      if (request === refreshing) chat.showError(reason, () => void refresh(fromScratch));
     }
+  }
+
+  let loadingMore = false;
+  /** The next page of the list, as the sidebar scrolls near its end. */
+  async function loadMore(): Promise<void> {
+    if (loadingMore || !pages.hasMore) return;
+    loadingMore = true;
+    const generation = pageGeneration;
+    try {
+      const page = await listConversationsPage(pages.next, SIDEBAR_PAGE);
+      if (generation !== pageGeneration) return;
+      pages.applyNext(page);
+    } catch (reason) {
+      chat.showError(reason, () => void loadMore());
+      return;
+    } finally {
+      loadingMore = false;
+    }
+    showList();
+    chat.conversationsLoaded(pages.all);
   }
 
   /** Changes one conversation in the list at once, before the core confirms. */
   function patch(id: number, change: Partial<ConversationSummary>): void {
-    conversations = conversations.map((conversation) => (conversation.id === id ? { ...conversation, ...change } : conversation));
+    pages.patch(id, change);
     showList();
-    chat.conversationsLoaded(conversations);
+    chat.conversationsLoaded(pages.all);
   }
 
   async function rename(conversation: ConversationSummary, title: string): Promise<void> {
-    const before = conversations.find((c) => c.id === conversation.id)?.title ?? conversation.title;
+    const before = pages.find(conversation.id)?.title ?? conversation.title;
     patch(conversation.id, { title });
     try {
       await renameConversation(conversation.id, title);
@@ -213,6 +251,9 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     archived.drop(conversation.id);
     try {
       await setArchived(conversation.id, false);
+      // Listed at once where it belongs, if that part of the list is loaded.
+      pages.insert({ ...conversation, archived: false });
+      showList();
     } catch (reason) {
       chat.showError(reason, () => void unarchive(conversation));
     }
@@ -257,6 +298,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     chat.forget(conversation.id);
     try {
       await deleteConversation(conversation.id);
+      pages.remove(conversation.id);
     } catch (reason) {
       // It is back in the list after the refresh below; Retry deletes it without another undo.
       chat.showError(reason, () => void commitDelete(conversation));
@@ -269,7 +311,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
       search.focus();
       return;
     }
-    const models = Array.from(new Set(conversations.map((conversation) => conversation.model).filter((model) => model !== "")));
+    const models = Array.from(new Set(pages.all.map((conversation) => conversation.model).filter((model) => model !== "")));
     const dialog = openSearch({
       catalog,
       models,

@@ -102,6 +102,165 @@ fn recent_messages_pages_backwards_from_the_end() {
     assert!(page(Some(ids[0]), 5).is_empty());
 }
 
+/// A conversation of `n` user messages with another conversation's messages between them, so ids have gaps.
+fn long_conversation(n: usize) -> (HistoryStore, ConversationSummary, Vec<i64>) {
+    let (s, c) = store_with_conversation();
+    let other = s.create_conversation("other", "m").unwrap();
+    let ids = (0..n)
+        .map(|i| {
+            s.add_user_message(other.id, "elsewhere").unwrap();
+            s.add_user_message(c.id, &i.to_string()).unwrap().id
+        })
+        .collect();
+    (s, c, ids)
+}
+
+fn ids_of(page: &MessagePage) -> Vec<i64> {
+    page.messages.iter().map(|m| m.id).collect()
+}
+
+#[test]
+fn newer_messages_pages_forwards_and_the_pages_meet() {
+    let (s, c, ids) = long_conversation(10);
+    let page = |after, limit| -> Vec<i64> {
+        s.newer_messages(c.id, after, limit)
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect()
+    };
+    assert_eq!(page(ids[2], 3), ids[3..6]);
+    assert_eq!(page(ids[7], 5), ids[8..]);
+    assert!(page(ids[9], 5).is_empty());
+    assert_eq!(page(0, 2), ids[..2], "from before the first message");
+    // Forwards then backwards from the same message: the whole conversation, once.
+    let mut all = s.recent_messages(c.id, Some(ids[4]), 100).unwrap();
+    all.extend(s.newer_messages(c.id, ids[3], 100).unwrap());
+    assert_eq!(all.iter().map(|m| m.id).collect::<Vec<_>>(), ids);
+}
+
+#[test]
+fn pages_say_whether_the_conversation_goes_on() {
+    let (s, c, ids) = long_conversation(10);
+    let latest = s.latest_page(c.id, 4).unwrap();
+    assert_eq!(ids_of(&latest), ids[6..]);
+    assert_eq!((latest.has_older, latest.has_newer), (true, false));
+    let whole = s.latest_page(c.id, 10).unwrap();
+    assert_eq!((whole.has_older, whole.has_newer), (false, false));
+
+    let older = s.older_page(c.id, ids[6], 4).unwrap();
+    assert_eq!(ids_of(&older), ids[2..6]);
+    assert_eq!((older.has_older, older.has_newer), (true, true));
+    let top = s.older_page(c.id, ids[2], 4).unwrap();
+    assert_eq!(ids_of(&top), ids[..2]);
+    assert_eq!((top.has_older, top.has_newer), (false, true));
+    let beyond_top = s.older_page(c.id, ids[0], 4).unwrap();
+    assert!(beyond_top.messages.is_empty());
+    assert_eq!((beyond_top.has_older, beyond_top.has_newer), (false, true));
+
+    let newer = s.newer_page(c.id, ids[1], 4).unwrap();
+    assert_eq!(ids_of(&newer), ids[2..6]);
+    assert_eq!((newer.has_older, newer.has_newer), (true, true));
+    let bottom = s.newer_page(c.id, ids[5], 10).unwrap();
+    assert_eq!(ids_of(&bottom), ids[6..]);
+    assert_eq!((bottom.has_older, bottom.has_newer), (true, false));
+    let beyond_bottom = s.newer_page(c.id, ids[9], 4).unwrap();
+    assert!(beyond_bottom.messages.is_empty());
+    assert_eq!(
+        (beyond_bottom.has_older, beyond_bottom.has_newer),
+        (true, false)
+    );
+}
+
+#[test]
+fn an_empty_conversation_is_one_empty_page() {
+    let (s, c) = store_with_conversation();
+    let page = s.latest_page(c.id, 100).unwrap();
+    assert!(page.messages.is_empty());
+    assert_eq!((page.has_older, page.has_newer), (false, false));
+    let older = s.older_page(c.id, 5, 100).unwrap();
+    assert_eq!((older.has_older, older.has_newer), (false, false));
+    let newer = s.newer_page(c.id, 5, 100).unwrap();
+    assert_eq!((newer.has_older, newer.has_newer), (false, false));
+}
+
+#[test]
+fn messages_around_centres_the_page_on_the_message() {
+    let (s, c, ids) = long_conversation(20);
+    let middle = s.messages_around(c.id, ids[10], 3, 2).unwrap();
+    assert_eq!(ids_of(&middle), ids[7..13]);
+    assert_eq!((middle.has_older, middle.has_newer), (true, true));
+
+    let near_top = s.messages_around(c.id, ids[1], 5, 2).unwrap();
+    assert_eq!(ids_of(&near_top), ids[..4]);
+    assert_eq!((near_top.has_older, near_top.has_newer), (false, true));
+
+    let near_bottom = s.messages_around(c.id, ids[18], 2, 5).unwrap();
+    assert_eq!(ids_of(&near_bottom), ids[16..]);
+    assert_eq!(
+        (near_bottom.has_older, near_bottom.has_newer),
+        (true, false)
+    );
+
+    let alone = s.messages_around(c.id, ids[5], 0, 0).unwrap();
+    assert_eq!(ids_of(&alone), [ids[5]]);
+    assert_eq!((alone.has_older, alone.has_newer), (true, true));
+
+    let whole = s.messages_around(c.id, ids[0], 100, 100).unwrap();
+    assert_eq!(ids_of(&whole), ids);
+    assert_eq!(
+        whole.messages[0].content, "0",
+        "full messages, not just ids"
+    );
+}
+
+#[test]
+fn messages_around_refuses_a_message_of_another_conversation() {
+    let (s, c, ids) = long_conversation(3);
+    let other = s.create_conversation("x", "m").unwrap();
+    let elsewhere = s.add_user_message(other.id, "not here").unwrap();
+    assert!(matches!(
+        s.messages_around(c.id, elsewhere.id, 5, 5),
+        Err(HistoryError::NotFound("message"))
+    ));
+    assert!(matches!(
+        s.messages_around(other.id, ids[1], 5, 5),
+        Err(HistoryError::NotFound("message"))
+    ));
+    let gone = ids[1];
+    s.delete_message(gone).unwrap();
+    assert!(matches!(
+        s.messages_around(c.id, gone, 5, 5),
+        Err(HistoryError::NotFound("message"))
+    ));
+    assert!(matches!(
+        s.messages_around(c.id, i64::MAX, 5, 5),
+        Err(HistoryError::NotFound("message"))
+    ));
+}
+
+#[test]
+fn paging_queries_use_the_conversation_index() {
+    let (s, _c) = store_with_conversation();
+    for sql in [
+        format!("{MESSAGE_SELECT} WHERE m.conversation_id = 1 AND m.id > 2 ORDER BY m.id LIMIT 3"),
+        format!(
+            "{MESSAGE_SELECT} WHERE m.conversation_id = 1 AND m.id < 2 ORDER BY m.id DESC LIMIT 3"
+        ),
+        "SELECT min(id), max(id) FROM messages WHERE conversation_id = 1".to_owned(),
+    ] {
+        let plan: String = s
+            .read(|c| {
+                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+                Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join(" | "))
+            })
+            .unwrap();
+        assert!(plan.contains("messages_by_conversation"), "{sql}: {plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{sql}: {plan}");
+    }
+}
+
 #[test]
 fn streamed_batches_append_in_order() {
     let (s, c) = store_with_conversation();

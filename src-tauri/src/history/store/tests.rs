@@ -328,6 +328,47 @@ fn pages_put_together_are_the_whole_list() {
 }
 
 #[test]
+fn conversation_pages_say_whether_more_follow_and_how_many_there_are() {
+    let s = store();
+    for i in 0..7 {
+        let c = s.create_conversation(&format!("c{i}"), "m").unwrap();
+        if i == 3 {
+            s.set_starred(c.id, true).unwrap();
+        }
+        if i == 5 {
+            s.set_archived(c.id, true).unwrap();
+        }
+        tick();
+    }
+    let expected = list_ids(&s.list_conversations().unwrap());
+    let first = s.conversation_page(None, 4).unwrap();
+    assert_eq!(list_ids(&first.conversations), expected[..4]);
+    assert!(first.has_more);
+    assert_eq!(first.total, 6, "the archived one is not counted");
+    assert!(first.conversations[0].starred, "starred first");
+    let cursor = first.conversations.last().map(ConversationSummary::cursor);
+    let second = s.conversation_page(cursor, 4).unwrap();
+    assert_eq!(list_ids(&second.conversations), expected[4..]);
+    assert!(!second.has_more);
+    let exact = s.conversation_page(None, 6).unwrap();
+    assert!(
+        !exact.has_more,
+        "exactly one page is not followed by an empty one"
+    );
+    let none = s.conversation_page(None, 0).unwrap();
+    assert!(none.conversations.is_empty() && none.has_more);
+    assert_eq!(none.total, 6);
+    let empty = HistoryStore::open_in_memory()
+        .unwrap()
+        .conversation_page(None, 50)
+        .unwrap();
+    assert_eq!(
+        (empty.conversations.len(), empty.has_more, empty.total),
+        (0, false, 0)
+    );
+}
+
+#[test]
 fn a_page_is_one_index_range_without_sorting() {
     let s = store();
     let plan: String = s
