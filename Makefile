@@ -11,7 +11,7 @@ MOCK := target/debug/mock-openrouter
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test demo deps deps-build deps-test toolchain ui app fmt lint check unit e2e bench clean
+.PHONY: run test demo deps deps-build deps-test toolchain ui app fmt lint check unit e2e bench bench-history clean
 
 ## Build and launch the app.
 run: deps-build app
@@ -81,8 +81,9 @@ e2e: app
 	cargo test --workspace --features acceptance/e2e --no-run
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
 
-## Benchmarks: idle memory of the app next to a minimal Tauri window, and the release binary size.
-bench: deps-test app
+## Benchmarks: idle memory of the app next to a minimal Tauri window, the release binary size, and the
+## history benchmark (bench-history).
+bench: deps-test app bench-history
 	cargo build --release -p openrouter-desktop --example minimal_window
 	@ls -l $(APP) | awk '{printf "release binary: %.1f MiB\n", $$5/1048576}'
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '\
@@ -90,6 +91,21 @@ bench: deps-test app
 	    tests/measure-memory.sh 8 ./$(APP) --data-dir "$$(mktemp -d)"; \
 	    tests/measure-memory.sh 8 target/release/examples/minimal_window; \
 	  done' 
+
+## The history benchmark (issue 3, figures in BENCHMARKS.md): a generated history of HISTORY_BENCH_MESSAGES
+## messages (a hundredth as many conversations) imported through the app's import path, then search, open
+## conversation and sizes (src-tauri/examples/history_bench), then the app's idle memory with it, with a small
+## history and with an empty one. The generated databases are cached in target/bench/ (rebuilt when the
+## generator or the schema changes); `make bench-history HISTORY_BENCH_MESSAGES=100000` is a quick run.
+HISTORY_BENCH_MESSAGES ?= 1000000
+bench-history: deps-test app
+	cargo build --release -p openrouter-desktop --example history_bench
+	target/release/examples/history_bench --messages 1000 --dir target/bench/history-1000 --generate-only
+	target/release/examples/history_bench --messages $(HISTORY_BENCH_MESSAGES) \
+	  --dir target/bench/history-$(HISTORY_BENCH_MESSAGES)
+	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/measure-history-memory.sh \
+	  ./$(APP) target/bench/history-$(HISTORY_BENCH_MESSAGES)/history.sqlite3 \
+	  target/bench/history-1000/history.sqlite3 3 15
 
 clean:
 	cargo clean
