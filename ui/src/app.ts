@@ -1,7 +1,7 @@
 // The app's two screens: the first-run screen until a key is stored, then the main screen. Without a
 // key but with saved conversations (key forgotten, keyring unavailable), the main screen opens read-only:
 // history never depends on the key or the network.
-import { appStatus, getSettings, listConversations, toUserError, type AppStatus, type Settings } from "./api";
+import { appStatus, getSettings, listConversationsPage, toUserError, type AppStatus, type Settings } from "./api";
 import { applyTheme } from "./theme";
 import { button, el } from "./views/elements";
 import { renderHistoryProblem } from "./views/history-problem";
@@ -74,7 +74,8 @@ export async function startApp(): Promise<void> {
 
 async function hasHistory(): Promise<boolean> {
   try {
-    return (await listConversations()).length > 0;
+    // One row is enough to know; the sidebar pages in the rest.
+    return (await listConversationsPage(null, 1)).total > 0;
   } catch {
     return false;
   }
