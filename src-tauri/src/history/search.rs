@@ -450,7 +450,17 @@ impl Plan {
         let window: Vec<(i64, String)> = {
             let mut stmt = conn.prepare_cached(&sql)?;
             let rows = stmt.query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<rusqlite::Result<_>>()?
+            // Matches that are far apart (a phrase of common words) make the window slow to fill: once
+            // `limit` are in hand and the budget is spent, the newest ones found so far are ranked.
+            let started = std::time::Instant::now();
+            let mut window = Vec::new();
+            for row in rows {
+                window.push(row?);
+                if window.len() >= limit && started.elapsed() > RELEVANCE_BUDGET {
+                    break;
+                }
+            }
+            window
         };
         if window.is_empty() {
             return Ok(Vec::new());
@@ -605,6 +615,8 @@ impl Plan {
 /// BM25's usual parameters (FTS5's too): term-frequency saturation and length normalisation.
 const BM25_K1: f64 = 1.2;
 const BM25_B: f64 = 0.75;
+/// How long relevance may spend gathering its window beyond the first `limit` matches.
+const RELEVANCE_BUDGET: std::time::Duration = std::time::Duration::from_millis(4);
 /// How many of the newest messages estimate how common a word is, for ranking.
 const IDF_SAMPLE: i64 = 20_000;
 
