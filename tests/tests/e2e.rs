@@ -885,3 +885,420 @@ async fn t30_a_conversation_of_3000_messages_opens_at_once_and_the_sidebar_pages
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Models and routing (issue 4): the Models view, the model picker, the Routing dialog, "Switch to …".
+
+/// The chat screen, storing the key first when the keyring has none (these tests can run alone).
+async fn chat_ready(driver: &WebDriver) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        if driver
+            .find(By::Css("textarea[aria-label='Message']"))
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        if let Ok(input) = driver.find(By::Css("input.key-input")).await {
+            input.send_keys(GOOD_KEY).await.expect("type the key");
+            button(driver, "Save key")
+                .await
+                .click()
+                .await
+                .expect("save");
+            field(driver, "Message").await;
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "neither the chat nor the key screen showed"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// The open dialog whose accessible name is `name`.
+async fn dialog(driver: &WebDriver, name: &str) -> WebElement {
+    driver
+        .query(By::XPath(format!(
+            "//dialog[@open and @aria-label='{name}']"
+        )))
+        .wait(WAIT, POLL)
+        .and_displayed()
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("no open dialog “{name}”: {e}"))
+}
+
+/// Clicks the label `text` inside `scope` (a checkbox or radio button, as a user does).
+async fn tick(scope: &WebElement, text: &str) {
+    scope
+        .query(By::XPath(format!(".//label[normalize-space()='{text}']")))
+        .wait(WAIT, POLL)
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("no label “{text}”: {e}"))
+        .click()
+        .await
+        .expect("click the label");
+}
+
+/// Chooses the option `text` of the select labelled `label` inside `scope`.
+async fn select_option(scope: &WebElement, label: &str, text: &str) {
+    let select = scope
+        .query(By::XPath(format!(
+            ".//select[@id=//label[normalize-space()='{label}']/@for]"
+        )))
+        .wait(WAIT, POLL)
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("no select “{label}”: {e}"));
+    let select = thirtyfour::components::SelectElement::new(&select)
+        .await
+        .expect("a select");
+    select
+        .select_by_visible_text(text)
+        .await
+        .unwrap_or_else(|e| panic!("no option “{text}”: {e}"));
+}
+
+/// The model ids the visible list rows show, in list order.
+async fn listed_models(driver: &WebDriver, list_css: &str) -> Vec<String> {
+    let script = format!(
+        "return Array.from(document.querySelectorAll(\"{list_css} [role='option']\")) \
+           .sort((a, b) => a.getAttribute('aria-posinset') - b.getAttribute('aria-posinset')) \
+           .map((o) => o.dataset.modelId);"
+    );
+    js(driver, &script)
+        .await
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The name on the chat header's model button.
+async fn model_in_header(driver: &WebDriver) -> String {
+    js(
+        driver,
+        "return document.querySelector(\"button[aria-label='Model']\").textContent;",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// Picks `id` in the model picker that is open (search, then Enter on the first match).
+async fn pick_in_picker(driver: &WebDriver, heading: &str, id: &str) {
+    let picker = dialog(driver, heading).await;
+    let search = picker
+        .find(By::Css("input[aria-label='Search models']"))
+        .await
+        .expect("search");
+    search.send_keys(id).await.expect("type");
+    wait_until("the model to be listed first", || async {
+        listed_models(driver, "dialog[open] .model-list")
+            .await
+            .first()
+            .map(String::as_str)
+            == Some(id)
+    })
+    .await;
+    search.send_keys(Key::Enter).await.expect("enter");
+}
+
+#[tokio::test]
+async fn t40_the_models_view_searches_filters_sorts_and_stars_and_keeps_its_filters() {
+    let dir = data_dir("models-view");
+    mock("reset", Some(json!({}))).await;
+    with_app(&dir, "t40", |driver| async move {
+        chat_ready(&driver).await;
+        button(&driver, "Models").await.click().await.expect("open the Models view");
+        let view = dialog(&driver, "Models").await;
+        wait_until("the catalogue", || async {
+            js(&driver, "const c = document.querySelector('.models-count'); return !!c && / models$/.test(c.textContent);").await
+                == json!(true)
+        })
+        .await;
+        let count = view.find(By::Css(".models-count")).await.expect("count").text().await.expect("text");
+        assert!(count.ends_with("of 371 models"), "retired models are hidden by default: {count}");
+        let updated = view.find(By::Css(".models-updated")).await.expect("updated").text().await.expect("text");
+        assert!(updated.starts_with("Updated "), "{updated}");
+        let in_dom = js(&driver, "return document.querySelectorAll('.browser-list [role=\"option\"]').length;").await;
+        assert!(in_dom.as_u64().is_some_and(|n| n > 0 && n < 60), "only the visible rows are in the DOM: {in_dom}");
+
+        // Search as you type.
+        let search = view.find(By::Css("input[aria-label='Search models']")).await.expect("search");
+        search.send_keys("gemma 3").await.expect("type");
+        wait_until("the Gemma models", || async {
+            let ids = listed_models(&driver, ".browser-list").await;
+            ids.len() >= 5 && ids.iter().take(5).all(|id| id.starts_with("google/gemma-3"))
+        })
+        .await;
+        // A filter combination: free models that read images.
+        tick(&view, "Free models only").await;
+        let read = view.find(By::XPath(".//fieldset[legend[normalize-space()='It can read']]")).await.expect("reads");
+        tick(&read, "Images").await;
+        wait_until("free Gemma models that read images", || async {
+            let ids = listed_models(&driver, ".browser-list").await;
+            !ids.is_empty() && ids.iter().all(|id| id.ends_with(":free"))
+        })
+        .await;
+        wait_until("the first model's details", || async {
+            js(&driver, "const d = document.querySelector('.model-details'); return !!d && /Reads .*images/.test(d.textContent) && /free/i.test(d.textContent);").await
+                == json!(true)
+        })
+        .await;
+        screenshot(&driver, "40-models-filtered").await;
+
+        // Sort by input price, lowest first, over every model.
+        search.clear().await.expect("clear");
+        search.send_keys(" ").await.expect("type");
+        search.send_keys(Key::Backspace).await.expect("erase");
+        button(&driver, "Clear filters").await.click().await.expect("clear filters");
+        select_option(&view, "Sort by", "Input price, lowest first").await;
+        let prices = js(
+            &driver,
+            "return Array.from(document.querySelectorAll(\".browser-list [role='option']\")) \
+               .sort((a, b) => a.getAttribute('aria-posinset') - b.getAttribute('aria-posinset')) \
+               .map((o) => o.querySelector('.model-meta').textContent);",
+        )
+        .await;
+        let prices: Vec<&str> = prices.as_array().expect("rows").iter().filter_map(Value::as_str).collect();
+        assert!(prices.first().is_some_and(|p| p.starts_with("Free")), "{prices:?}");
+        // The last rendered rows of a long list: scroll to the end, they cost the most.
+        js(&driver, "const v = document.querySelector('.models-list-column .vlist'); v.scrollTop = v.scrollHeight; return true;").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let last = js(
+            &driver,
+            "const rows = Array.from(document.querySelectorAll(\".browser-list [role='option']\")) \
+               .sort((a, b) => a.getAttribute('aria-posinset') - b.getAttribute('aria-posinset')); \
+             return rows.map((o) => o.querySelector('.model-meta').textContent);",
+        )
+        .await;
+        let numbers: Vec<f64> = last
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter_map(|p| p.strip_prefix('$').and_then(|p| p.split('/').next()).and_then(|n| n.replace(',', "").parse().ok()))
+            .collect();
+        assert!(numbers.len() > 3, "priced rows at the end: {last}");
+        assert!(numbers.windows(2).all(|w| w[0] <= w[1]), "input prices go up: {numbers:?}");
+        screenshot(&driver, "41-models-by-price").await;
+
+        // Star a favourite: it comes first in the chat's model picker.
+        js(&driver, "document.querySelector('.models-list-column .vlist').scrollTop = 0; return true;").await;
+        search.send_keys("jamba large").await.expect("type");
+        wait_until("Jamba Large first", || async {
+            listed_models(&driver, ".browser-list").await.first().map(String::as_str) == Some("ai21/jamba-large-1.7")
+        })
+        .await;
+        wait_until("Jamba Large's details", || async {
+            js(&driver, "const h = document.querySelector('.model-details h3'); return !!h && h.textContent === 'AI21: Jamba Large 1.7';").await
+                == json!(true)
+        })
+        .await;
+        button(&driver, "\u{2606} Add to favourites").await.click().await.expect("star");
+        button(&driver, "\u{2605} Favourite").await;
+        tick(&view, "Free models only").await;
+        view.find(By::Css("button[aria-label='Close models']")).await.expect("close").click().await.expect("close");
+
+        by_css(&driver, "button[aria-label='Model']").await.click().await.expect("open the picker");
+        dialog(&driver, "Choose a model").await;
+        let first = listed_models(&driver, "dialog[open] .model-list").await;
+        assert_eq!(first.first().map(String::as_str), Some("ai21/jamba-large-1.7"), "{first:?}");
+        screenshot(&driver, "42-picker-favourite-first").await;
+    })
+    .await;
+
+    // Next run: the filters and sort are as they were left, the favourite still first.
+    with_app(&dir, "t40-restart", |driver| async move {
+        chat_ready(&driver).await;
+        button(&driver, "Models").await.click().await.expect("open the Models view");
+        let view = dialog(&driver, "Models").await;
+        wait_until("the saved filters", || async {
+            js(
+                &driver,
+                "const f = document.querySelector('.models-filters'); if (!f) return false; \
+                 const label = Array.from(f.querySelectorAll('label')).find((l) => l.textContent === 'Free models only'); \
+                 return document.getElementById(label.htmlFor).checked && document.querySelector('.models-sort-select').value === 'prompt_price';",
+            )
+            .await
+                == json!(true)
+        })
+        .await;
+        view.find(By::Css("button[aria-label='Close models']")).await.expect("close").click().await.expect("close");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn t41_a_model_fallbacks_and_provider_sort_chosen_for_a_chat_reach_the_request() {
+    mock("reset", Some(json!({}))).await;
+    with_app(&data_dir("routing"), "t41", |driver| async move {
+        chat_ready(&driver).await;
+        by_css(&driver, "button[aria-label='Model']")
+            .await
+            .click()
+            .await
+            .expect("open the picker");
+        pick_in_picker(&driver, "Choose a model", "anthropic/claude-sonnet-4.5").await;
+        wait_until("the model in the header", || async {
+            model_in_header(&driver).await.contains("Claude Sonnet 4.5")
+        })
+        .await;
+
+        button(&driver, "Routing")
+            .await
+            .click()
+            .await
+            .expect("open Routing");
+        let routing = dialog(&driver, "Routing").await;
+        button(&driver, "Add a fallback model\u{2026}")
+            .await
+            .click()
+            .await
+            .expect("add");
+        pick_in_picker(&driver, "Add a fallback model", "openai/gpt-4o-mini").await;
+        button(&driver, "Add a fallback model\u{2026}")
+            .await
+            .click()
+            .await
+            .expect("add");
+        pick_in_picker(&driver, "Add a fallback model", "google/gemini-2.5-flash").await;
+        // Reorder: Gemini first.
+        routing
+            .query(By::Css(
+                "button[aria-label^='Move Google: Gemini 2.5 Flash up']",
+            ))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("move up")
+            .click()
+            .await
+            .expect("click");
+        routing
+            .find(By::XPath(
+                ".//summary[normalize-space()='Provider preferences']",
+            ))
+            .await
+            .expect("summary")
+            .click()
+            .await
+            .expect("open");
+        select_option(&routing, "Choose providers by", "Lowest price").await;
+        tick(
+            &routing,
+            "Skip providers that may keep or train on my messages",
+        )
+        .await;
+        screenshot(&driver, "43-routing").await;
+        button(&driver, "Save").await.click().await.expect("save");
+
+        send(&driver, "Route this, please").await;
+        let reply = assistant_reply(&driver, &["complete"]).await;
+        let request = last_chat_request().await;
+        let body = &request["body"];
+        assert_eq!(
+            body["model"],
+            json!("anthropic/claude-sonnet-4.5"),
+            "{body}"
+        );
+        assert_eq!(
+            body["models"],
+            json!([
+                "anthropic/claude-sonnet-4.5",
+                "google/gemini-2.5-flash",
+                "openai/gpt-4o-mini"
+            ]),
+            "{body}"
+        );
+        assert_eq!(body["provider"]["sort"], json!("price"), "{body}");
+        assert_eq!(body["provider"]["data_collection"], json!("deny"), "{body}");
+        // Who answered shows under the reply.
+        let meta = reply
+            .find(By::Css(".message-meta"))
+            .await
+            .expect("meta")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            meta.contains("anthropic/claude-sonnet-4.5") || meta.contains('/'),
+            "{meta}"
+        );
+        screenshot(&driver, "44-routed-reply").await;
+
+        // The saved routing applies to the next message too.
+        send(&driver, "And again").await;
+        wait_until("the second reply", || async {
+            driver
+                .find_all(By::Css(
+                    "article[data-role='assistant'][data-status='complete']",
+                ))
+                .await
+                .map(|a| a.len())
+                .unwrap_or(0)
+                >= 2
+        })
+        .await;
+        let body = last_chat_request().await["body"].clone();
+        assert_eq!(
+            body["models"][1],
+            json!("google/gemini-2.5-flash"),
+            "{body}"
+        );
+        assert_eq!(body["provider"]["sort"], json!("price"), "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn t42_an_ended_free_model_is_switched_to_its_paid_slug_in_one_click() {
+    mock("reset", Some(json!({}))).await;
+    with_app(&data_dir("switch-model"), "t42", |driver| async move {
+        chat_ready(&driver).await;
+        by_css(&driver, "button[aria-label='Model']")
+            .await
+            .click()
+            .await
+            .expect("open the picker");
+        pick_in_picker(&driver, "Choose a model", "openai/gpt-oss-120b:free").await;
+        mock(
+            "scenario",
+            Some(json!({"scenario": "http_error", "status": 404, "variant": "free_variant_ended"})),
+        )
+        .await;
+        send(&driver, "Is the free one still there?").await;
+        let reply = assistant_reply(&driver, &["error"]).await;
+        let switch = reply
+            .query(By::XPath(
+                ".//button[normalize-space()='Switch to openai/gpt-oss-120b']",
+            ))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("a Switch button");
+        screenshot(&driver, "45-switch-model").await;
+        switch.click().await.expect("switch");
+        let again = assistant_reply(&driver, &["complete"]).await;
+        assert!(again
+            .text()
+            .await
+            .expect("text")
+            .contains("Is the free one still there?"));
+        let body = last_chat_request().await["body"].clone();
+        assert_eq!(body["model"], json!("openai/gpt-oss-120b"), "{body}");
+        let header = model_in_header(&driver).await;
+        assert!(
+            header.contains("gpt-oss-120b") && !header.contains("(free)"),
+            "{header}"
+        );
+    })
+    .await;
+}

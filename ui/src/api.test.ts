@@ -1,16 +1,28 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+  defaultRouting,
   deleteAllHistory,
   deleteConversation,
   exportHistory,
+  getCatalogue,
+  getModelBrowserState,
+  getRouting,
   importHistory,
   listArchived,
+  listProviders,
+  modelEndpoints,
+  modelPicks,
   openExternal,
+  refreshCatalogue,
   renameConversation,
+  retryReply,
   saveApiKey,
   searchMessages,
   sendMessage,
   setArchived,
+  setFavorite,
+  setModelBrowserState,
+  setRouting,
   setStarred,
   toUserError,
   type SearchQuery,
@@ -37,6 +49,13 @@ describe("toUserError", () => {
       retry_after_secs: null,
     });
     expect(toUserError({ kind: "rate_limited", message: "Slow down.", action: { kind: "open_url", label: "Open" } }).action).toBeNull();
+  });
+
+  it("keeps a switch_model action with its model, and drops one without a model", () => {
+    const action = { kind: "switch_model", label: "Switch to allenai/molmo-2-8b", url: null, model: "allenai/molmo-2-8b" };
+    expect(toUserError({ kind: "not_found", message: "The free period has ended.", action }).action).toEqual(action);
+    expect(toUserError({ kind: "not_found", message: "Gone.", action: { kind: "switch_model", label: "Switch" } }).action).toBeNull();
+    expect(toUserError({ kind: "not_found", message: "Gone.", action: { kind: "switch_model", label: "Switch", model: 7 } }).action).toBeNull();
   });
 
   it("turns strings, Errors and junk into an unknown UserError", () => {
@@ -80,8 +99,60 @@ describe("commands", () => {
     expect(started.assistant_message_id).toBe(3);
     expect(seen.map((event) => event.type)).toEqual(["meta", "delta", "done"]);
     const args = core.callsOf("send_message")[0]?.args ?? {};
-    expect(Object.keys(args).sort()).toEqual(["conversationId", "model", "onEvent", "text"]);
+    expect(Object.keys(args).sort()).toEqual(["conversationId", "model", "onEvent", "routing", "text"]);
     expect(args["conversationId"]).toBeNull();
+    expect(args["routing"]).toBeNull();
+  });
+
+  it("sends the model and routing commands with the argument names of IPC.md", async () => {
+    const empty = { models: [], fetched_at: null, refresh_error: null };
+    const picks = { favorites: [], recent: [] };
+    core
+      .on("get_catalogue", () => empty)
+      .on("refresh_catalogue", () => empty)
+      .on("model_endpoints", () => [])
+      .on("list_providers", () => [])
+      .on("model_picks", () => picks)
+      .on("set_favorite", () => picks)
+      .on("get_routing", () => defaultRouting())
+      .on("set_routing", (args) => args["routing"])
+      .on("get_model_browser_state", () => null)
+      .on("set_model_browser_state", () => null)
+      .on("send_message", () => ({ conversation_id: 1, user_message_id: 2, assistant_message_id: 3 }))
+      .on("retry_reply", () => ({ conversation_id: 1, user_message_id: 2, assistant_message_id: 4 }));
+    const routing = { ...defaultRouting(), fallback_models: ["a/b"], web_search: true };
+    await getCatalogue();
+    await refreshCatalogue();
+    await modelEndpoints("x/y:free");
+    await listProviders();
+    await modelPicks();
+    await setFavorite("x/y", true);
+    await getRouting(7);
+    await setRouting(7, routing);
+    await getModelBrowserState();
+    await setModelBrowserState({ version: 1, sort: "name" });
+    await sendMessage(null, "hi", "x/y", () => undefined, routing);
+    await retryReply(3, () => undefined);
+    await retryReply(3, () => undefined, "x/z");
+    const plain = core.calls.map(({ command, args }) => {
+      const { onEvent: _channel, ...rest } = args;
+      return { command, args: rest };
+    });
+    expect(plain).toEqual([
+      { command: "get_catalogue", args: {} },
+      { command: "refresh_catalogue", args: {} },
+      { command: "model_endpoints", args: { id: "x/y:free" } },
+      { command: "list_providers", args: {} },
+      { command: "model_picks", args: {} },
+      { command: "set_favorite", args: { id: "x/y", favorite: true } },
+      { command: "get_routing", args: { conversationId: 7 } },
+      { command: "set_routing", args: { conversationId: 7, routing } },
+      { command: "get_model_browser_state", args: {} },
+      { command: "set_model_browser_state", args: { state: { version: 1, sort: "name" } } },
+      { command: "send_message", args: { conversationId: null, text: "hi", model: "x/y", routing } },
+      { command: "retry_reply", args: { assistantMessageId: 3 } },
+      { command: "retry_reply", args: { assistantMessageId: 3, model: "x/z" } },
+    ]);
   });
 
   it("rejects with a UserError, also for a core that throws a plain string", async () => {

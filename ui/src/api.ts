@@ -1,9 +1,12 @@
 // Typed wrappers over the Rust core's commands (src-tauri/src/app/IPC.md).
 // This is the only file that imports @tauri-apps/api.
 import { Channel, invoke } from "@tauri-apps/api/core";
+import type { Catalogue, ModelBrowserState, ModelEndpoint, ModelPicks, ProviderInfo, Routing } from "./model-types";
 import { isExternalUrl } from "./safe-url";
 
 export { isExternalUrl };
+// The model catalogue's and routing's types (IPC.md "Models and routing").
+export * from "./model-types";
 
 // ---------------------------------------------------------------------------
 // Shared types, exactly as serialized by the Rust core.
@@ -28,9 +31,11 @@ export type UserErrorKind =
   | "unknown";
 
 export interface UserAction {
-  kind: "open_url" | "retry" | "enter_key";
+  kind: "open_url" | "retry" | "enter_key" | "switch_model";
   label: string;
   url?: string | null;
+  /** switch_model: the model to switch to. */
+  model?: string | null;
 }
 
 export interface UserError {
@@ -246,10 +251,14 @@ function normaliseAction(value: unknown): UserAction | null {
   const raw = value as Record<string, unknown>;
   const kind = raw["kind"];
   const label = raw["label"];
-  if (kind !== "open_url" && kind !== "retry" && kind !== "enter_key") return null;
+  if (kind !== "open_url" && kind !== "retry" && kind !== "enter_key" && kind !== "switch_model") return null;
   if (typeof label !== "string" || label.trim() === "") return null;
   const url = typeof raw["url"] === "string" ? raw["url"] : null;
   if (kind === "open_url" && url === null) return null;
+  if (kind === "switch_model") {
+    const model = typeof raw["model"] === "string" ? raw["model"].trim() : "";
+    return model === "" ? null : { kind, label, url: null, model };
+  }
   return { kind, label, url };
 }
 
@@ -323,6 +332,55 @@ export function listModels(): Promise<ModelSummary[]> {
   return call<ModelSummary[]>("list_models");
 }
 
+// ---------------------------------------------------------------------------
+// Models and routing
+
+/** The cached catalogue, at once (no network). */
+export function getCatalogue(): Promise<Catalogue> {
+  return call<Catalogue>("get_catalogue");
+}
+
+/** A fresh catalogue; on failure the cached one with `refresh_error` set. */
+export function refreshCatalogue(): Promise<Catalogue> {
+  return call<Catalogue>("refresh_catalogue");
+}
+
+/** The providers serving a model. */
+export function modelEndpoints(id: string): Promise<ModelEndpoint[]> {
+  return call<ModelEndpoint[]>("model_endpoints", { id });
+}
+
+export function listProviders(): Promise<ProviderInfo[]> {
+  return call<ProviderInfo[]>("list_providers");
+}
+
+/** Favourite models and the models of the most recent conversations. */
+export function modelPicks(): Promise<ModelPicks> {
+  return call<ModelPicks>("model_picks");
+}
+
+export function setFavorite(id: string, favorite: boolean): Promise<ModelPicks> {
+  return call<ModelPicks>("set_favorite", { id, favorite });
+}
+
+/** A conversation's routing (the defaults when none was set). */
+export function getRouting(conversationId: number): Promise<Routing> {
+  return call<Routing>("get_routing", { conversationId });
+}
+
+/** Saves a conversation's routing; resolves with it as saved, rejects with a sentence when it is refused. */
+export function setRouting(conversationId: number, routing: Routing): Promise<Routing> {
+  return call<Routing>("set_routing", { conversationId, routing });
+}
+
+export function getModelBrowserState(): Promise<ModelBrowserState | null> {
+  return call<ModelBrowserState | null>("get_model_browser_state");
+}
+
+export function setModelBrowserState(state: ModelBrowserState): Promise<null> {
+  return call<null>("set_model_browser_state", { state });
+}
+
 export function listConversations(): Promise<ConversationSummary[]> {
   return call<ConversationSummary[]>("list_conversations");
 }
@@ -354,28 +412,38 @@ export function deleteConversation(id: number): Promise<null> {
   return call<null>("delete_conversation", { id });
 }
 
-/** Starts a turn; the reply streams to `onEvent` and always ends with one `done`. */
+/**
+ * Starts a turn; the reply streams to `onEvent` and always ends with one `done`. A `routing` (for a new
+ * chat) is checked and saved on the conversation first; null uses the conversation's saved routing.
+ */
 export function sendMessage(
   conversationId: number | null,
   text: string,
   model: string,
   onEvent: (event: StreamEvent) => void,
+  routing: Routing | null = null,
 ): Promise<TurnStarted> {
   return call<TurnStarted>("send_message", {
     conversationId,
     text,
     model,
+    routing,
     onEvent: streamChannel(onEvent),
   });
 }
 
-/** Replaces the reply `assistantMessageId` with a new one streamed to `onEvent`. */
+/**
+ * Replaces the reply `assistantMessageId` with a new one streamed to `onEvent`; with `model`, that model
+ * becomes the conversation's first (an error's "Switch to …").
+ */
 export function retryReply(
   assistantMessageId: number,
   onEvent: (event: StreamEvent) => void,
+  model: string | null = null,
 ): Promise<TurnStarted> {
   return call<TurnStarted>("retry_reply", {
     assistantMessageId,
+    ...(model === null ? {} : { model }),
     onEvent: streamChannel(onEvent),
   });
 }

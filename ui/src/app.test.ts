@@ -1,15 +1,16 @@
 // The screens end to end in jsdom, against a fake core behind the real api.ts and Channels.
 // Queries go by role and accessible name, like the WebDriver tests will.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ConversationSummary, Message, ModelSummary, StreamEvent, UserError } from "./api";
+import type { ConversationSummary, Message, StreamEvent, UserError } from "./api";
 import { startApp } from "./app";
 import { conversationPages, deferred, FakeCore, settle } from "./test/fake-core";
+import { card, catalogue, prices } from "./test/model-cards";
 import { all, get, press, type } from "./test/queries";
 
-const MODELS: ModelSummary[] = [
-  { id: "openai/gpt-4o-mini", name: "OpenAI: GPT-4o-mini", description: "Small and cheap.", context_length: 128000, prompt_price_per_million: "0.15", completion_price_per_million: "0.6", is_free: false, supports_reasoning: false },
-  { id: "google/gemini-2.5-flash", name: "Google: Gemini 2.5 Flash", description: "Fast multimodal reasoning model.", context_length: 1048576, prompt_price_per_million: "0.3", completion_price_per_million: "2.5", is_free: false, supports_reasoning: true },
-  { id: "deepseek/deepseek-r1:free", name: "DeepSeek: R1 (free)", description: "Open reasoning.", context_length: 163840, prompt_price_per_million: "0", completion_price_per_million: "0", is_free: true, supports_reasoning: true },
+const MODELS = [
+  card("openai/gpt-4o-mini", { name: "OpenAI: GPT-4o-mini", description: "Small and cheap.", prices: prices({ prompt: "0.15", completion: "0.6" }) }),
+  card("google/gemini-2.5-flash", { name: "Google: Gemini 2.5 Flash", description: "Fast multimodal reasoning model.", context_length: 1048576, prices: prices({ prompt: "0.3", completion: "2.5" }), supports_reasoning: true }),
+  card("deepseek/deepseek-r1:free", { name: "DeepSeek: R1 (free)", description: "Open reasoning.", context_length: 163840, prices: prices({ prompt: "0", completion: "0" }), is_free: true, supports_reasoning: true }),
 ];
 
 function summary(id: number, title: string, updated: number): ConversationSummary {
@@ -32,7 +33,9 @@ function mainScreenCore(): FakeCore {
     .install()
     .on("app_status", () => ({ has_key: true, key_storage: "keyring", keyring_problem: null, version: "1.2.3" }))
     .on("get_settings", () => ({ default_model: "openai/gpt-4o-mini", theme: "system" }))
-    .on("list_models", () => MODELS)
+    .on("get_catalogue", () => catalogue(MODELS))
+    .on("refresh_catalogue", () => catalogue(MODELS))
+    .on("model_picks", () => ({ favorites: [], recent: [] }))
     .on("list_conversations", () => conversations)
     .on("list_conversations_page", conversationPages(() => conversations))
     .on("open_external", () => null)
@@ -73,7 +76,7 @@ describe("first run", () => {
     expect(core.callsOf("save_api_key")[0]?.args).toEqual({ key: "sk-or-v1-secret", sessionOnly: false });
 
     core.on("app_status", () => ({ has_key: true, key_storage: "keyring", keyring_problem: null, version: "1.2.3" }))
-      .on("list_models", () => MODELS)
+      .on("get_catalogue", () => catalogue(MODELS))
       .on("list_conversations", () => []);
     check.resolve({ label: "sk-or-v1-sec…", limit: null, limit_remaining: null, usage: 0, is_free_tier: false, stored_in: "keyring" });
     await settle();
@@ -109,7 +112,7 @@ describe("first run", () => {
     await settle();
     expect(get("alert").textContent).toContain("Your system keyring cannot be used.");
     core.on("app_status", () => ({ has_key: true, key_storage: "session", keyring_problem: null, version: "1" }))
-      .on("list_models", () => MODELS)
+      .on("get_catalogue", () => catalogue(MODELS))
       .on("list_conversations", () => []);
     get("button", "Use this key for this session only").click();
     await settle();
@@ -410,9 +413,9 @@ describe("model picker and settings", () => {
   });
 
   it("says plainly when the model list cannot be loaded", async () => {
-    core.on("list_models", () => {
-      throw { kind: "offline", message: "Could not reach OpenRouter." } satisfies UserError;
-    });
+    const offline: UserError = { kind: "offline", message: "Could not reach OpenRouter." };
+    core.on("get_catalogue", () => ({ models: [], fetched_at: null, refresh_error: null }));
+    core.on("refresh_catalogue", () => ({ models: [], fetched_at: null, refresh_error: offline }));
     await startApp();
     await settle();
     get("button", "Model").click();

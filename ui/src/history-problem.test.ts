@@ -28,7 +28,7 @@ beforeEach(() => {
     .install()
     .on("app_status", () => ({ has_key: true, key_storage: "keyring", keyring_problem: null, history_problem: problem, version: "1" }))
     .on("get_settings", () => ({ default_model: "openai/gpt-4o-mini", theme: "system" }))
-    .on("list_models", () => [])
+    .on("get_catalogue", () => ({ models: [], fetched_at: null, refresh_error: null }))
     .on("list_conversations", () => [])
     .on("list_conversations_page", () => ({ conversations: [], has_more: false, total: 0 }));
 });

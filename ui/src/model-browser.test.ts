@@ -28,7 +28,7 @@ async function open(options: { models?: ModelCard[]; saved?: ModelBrowserState |
     },
   });
   const onUse = vi.fn();
-  openModelBrowser({ catalog, state: store, openLink: vi.fn(), currentModel: () => "openai/gpt-oss-120b", onUse, providersDelayMs: 0 });
+  openModelBrowser({ catalog, state: store, openLink: vi.fn(), currentModel: () => "openai/gpt-oss-120b", onUse, providersDelayMs: 0, detailsDelayMs: 0 });
   await settle();
   return { source, catalog, saved, onUse, store };
 }

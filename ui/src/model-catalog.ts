@@ -1,7 +1,16 @@
 // The model catalogue as the page knows it, shared by the chat header, the model picker, the Models view,
 // the routing dialog and the settings: the cached list at once (get_catalogue), then a fresh one in the
 // background (refresh_catalogue); favourites and recently used models; providers per model, fetched lazily.
-import { listModels, toUserError, type ModelSummary, type UserError } from "./api";
+import {
+  getCatalogue,
+  listProviders,
+  modelEndpoints,
+  modelPicks,
+  refreshCatalogue,
+  setFavorite,
+  toUserError,
+  type UserError,
+} from "./api";
 import type { Catalogue, ModelCard, ModelEndpoint, ModelPicks, ProviderInfo } from "./model-types";
 
 /** Where the catalogue comes from: the core's commands (tests pass their own). */
@@ -49,37 +58,15 @@ export function unknownModelCard(id: string): ModelCard {
   };
 }
 
-function cardFromSummary(model: ModelSummary): ModelCard {
-  const card = unknownModelCard(model.id);
-  card.name = model.name;
-  card.description = model.description;
-  card.context_length = model.context_length;
-  card.prices.prompt = model.prompt_price_per_million;
-  card.prices.completion = model.completion_price_per_million;
-  card.is_free = model.is_free;
-  card.is_router = model.prompt_price_per_million === "varies";
-  card.supports_reasoning = model.supports_reasoning;
-  card.input_modalities = ["text"];
-  card.output_modalities = ["text"];
-  return card;
-}
-
-/** The catalogue through the older list_models command (no favourites, providers or endpoints). */
-export function legacySource(): CatalogueSource {
-  const catalogue = async (): Promise<Catalogue> => ({
-    models: (await listModels()).map(cardFromSummary),
-    fetched_at: Date.now(),
-    refresh_error: null,
-  });
-  return {
-    getCatalogue: catalogue,
-    refreshCatalogue: catalogue,
-    modelPicks: async () => ({ favorites: [], recent: [] }),
-    setFavorite: async () => ({ favorites: [], recent: [] }),
-    modelEndpoints: async () => [],
-    listProviders: async () => [],
-  };
-}
+/** The core's commands (IPC.md "Models and routing"). */
+export const CORE_SOURCE: CatalogueSource = {
+  getCatalogue,
+  refreshCatalogue,
+  modelPicks,
+  setFavorite,
+  modelEndpoints,
+  listProviders,
+};
 
 export class ModelCatalog {
   private list: ModelCard[] | null = null;
@@ -97,7 +84,7 @@ export class ModelCatalog {
   private providerList: Promise<ProviderInfo[]> | null = null;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly source: CatalogueSource = legacySource()) {}
+  constructor(private readonly source: CatalogueSource = CORE_SOURCE) {}
 
   /** Every model, sorted by name; null until a list is known. */
   get models(): ModelCard[] | null {

@@ -2,14 +2,17 @@
 // It answers the commands of IPC.md from memory and streams canned replies over fake Channels.
 // Type a message containing one of these words to see a case:
 //   "credits" (402 error with "Add credits"), "interrupt" (stream breaks), "badkey" (401),
-//   "reject" (send_message rejects), "xss" (hostile markdown), "long" (a long reply).
+//   "reject" (send_message rejects), "xss" (hostile markdown), "long" (a long reply), "freeend" on a
+//   :free model (the free period ended: "Switch to" its paid slug).
 import { listOrder } from "../conversation-pages";
 import type {
   AppStatus,
   ConversationCursor,
   ConversationSummary,
   Message,
-  ModelSummary,
+  ModelCard,
+  ModelPicks,
+  Routing,
   SearchHit,
   SearchQuery,
   Settings,
@@ -21,12 +24,37 @@ import type {
 
 type Callback = (message: unknown) => void;
 
-const MODELS: ModelSummary[] = [
-  { id: "anthropic/claude-sonnet-4.5", name: "Anthropic: Claude Sonnet 4.5", description: "Strong at coding and agents.", context_length: 1_000_000, prompt_price_per_million: "3", completion_price_per_million: "15", is_free: false, supports_reasoning: true },
-  { id: "deepseek/deepseek-r1:free", name: "DeepSeek: R1 (free)", description: "Open reasoning model.", context_length: 163_840, prompt_price_per_million: "0", completion_price_per_million: "0", is_free: true, supports_reasoning: true },
-  { id: "google/gemini-2.5-flash", name: "Google: Gemini 2.5 Flash", description: "Fast multimodal model.", context_length: 1_048_576, prompt_price_per_million: "0.3", completion_price_per_million: "2.5", is_free: false, supports_reasoning: true },
-  { id: "openai/gpt-4o-mini", name: "OpenAI: GPT-4o-mini", description: "Small, cheap, capable.", context_length: 128_000, prompt_price_per_million: "0.15", completion_price_per_million: "0.6", is_free: false, supports_reasoning: false },
-  { id: "openrouter/auto", name: "Auto Router", description: "Picks a model for each prompt.", context_length: 2_000_000, prompt_price_per_million: "varies", completion_price_per_million: "varies", is_free: false, supports_reasoning: false },
+/** A model card with the fields the page reads; the rest left empty. */
+function mockCard(id: string, name: string, description: string, context: number, prompt: string, completion: string, extra: Partial<ModelCard> = {}): ModelCard {
+  const colon = id.lastIndexOf(":");
+  const variant = colon > id.indexOf("/") ? id.slice(colon + 1) : null;
+  const price = (value: string): string | null => value;
+  return {
+    id, base_id: variant === null ? id : id.slice(0, colon), variant, name, author: id.split("/")[0] ?? "", description,
+    created: 1_750_000_000, context_length: context, max_output_tokens: 16_384, input_modalities: ["text"], output_modalities: ["text"],
+    prices: { prompt: price(prompt), completion: price(completion), internal_reasoning: null, input_cache_read: null, input_cache_write: null, audio: null, request: null, image: null, web_search: null },
+    price_tiers: [], is_free: prompt === "0" && completion === "0", is_router: prompt === "varies", supports_tools: true,
+    supports_structured_outputs: false, supports_reasoning: false, reasoning: null, supported_parameters: ["max_tokens", "temperature", "tools"],
+    knowledge_cutoff: null, expiration_date: null, canonical_slug: id, ...extra,
+  };
+}
+
+const MODELS: ModelCard[] = [
+  mockCard("anthropic/claude-sonnet-4.5", "Anthropic: Claude Sonnet 4.5", "Strong at **coding** and agents.", 1_000_000, "3", "15", {
+    input_modalities: ["text", "image", "file"], supports_reasoning: true, supports_structured_outputs: true,
+    reasoning: { efforts: ["high", "medium", "low"], default_effort: "medium", mandatory: false, default_enabled: false, supports_max_tokens: true },
+    price_tiers: [{ condition: "Prompts over 200,000 tokens", prices: { prompt: "6", completion: "22.5", internal_reasoning: null, input_cache_read: null, input_cache_write: null, audio: null, request: null, image: null, web_search: null } }],
+    knowledge_cutoff: "2025-03-31",
+  }),
+  mockCard("deepseek/deepseek-r1:free", "DeepSeek: R1 (free)", "Open reasoning model.", 163_840, "0", "0", { supports_reasoning: true }),
+  mockCard("deepseek/deepseek-r1", "DeepSeek: R1", "Open reasoning model.", 163_840, "0.4", "2", { supports_reasoning: true }),
+  mockCard("google/gemini-2.5-flash", "Google: Gemini 2.5 Flash", "Fast multimodal model.", 1_048_576, "0.3", "2.5", { input_modalities: ["text", "image", "file", "audio", "video"], supports_reasoning: true }),
+  mockCard("openai/gpt-4o-mini", "OpenAI: GPT-4o-mini", "Small, cheap, capable.", 128_000, "0.15", "0.6", { input_modalities: ["text", "image"], supports_structured_outputs: true }),
+  mockCard("openai/gpt-oss-120b", "OpenAI: gpt-oss-120b", "Open-weight reasoning model.", 131_072, "0.039", "0.19", {
+    supports_reasoning: true, reasoning: { efforts: ["high", "medium", "low"], default_effort: "medium", mandatory: true, default_enabled: true, supports_max_tokens: false },
+  }),
+  mockCard("openrouter/auto", "Auto Router", "Picks a model for each prompt.", 2_000_000, "varies", "varies"),
+  mockCard("mistralai/mistral-small-3.1", "Mistral: Small 3.1", "Retired soon.", 128_000, "0.1", "0.3", { expiration_date: "2026-01-31" }),
 ];
 
 const REPLY = `Here is a short answer with **markdown**.
@@ -62,6 +90,9 @@ export function installMockCore(): void {
   const conversations = new Map<number, ConversationSummary>();
   const messages = new Map<number, Message[]>();
   const running = new Map<number, () => void>();
+  const routings = new Map<number, Routing>();
+  let picks: ModelPicks = { favorites: ["anthropic/claude-sonnet-4.5"], recent: ["openai/gpt-4o-mini"] };
+  let browserState: unknown = null;
   let nextId = 1;
 
   const fail = (kind: UserError["kind"], message: string, action: UserError["action"] = null): never => {
@@ -101,6 +132,10 @@ export function installMockCore(): void {
       if (stopped) return finish("stopped", null);
       if (text.includes("credits")) {
         return finish("error", { kind: "no_credits", message: "Your OpenRouter credits are used up.", action: { kind: "open_url", label: "Add credits", url: "https://openrouter.ai/settings/credits" } });
+      }
+      if (text.includes("freeend") && assistant.model?.endsWith(":free")) {
+        const paid = assistant.model.slice(0, -":free".length);
+        return finish("error", { kind: "not_found", message: `The free period of ${assistant.model} has ended.`, action: { kind: "switch_model", label: `Switch to ${paid}`, url: null, model: paid } });
       }
       if (text.includes("badkey")) {
         return finish("error", { kind: "unauthorized", message: "OpenRouter did not accept your API key.", action: { kind: "enter_key", label: "Enter a new key" } });
@@ -193,7 +228,34 @@ export function installMockCore(): void {
       hasKey = false;
       return null;
     },
-    list_models: () => MODELS,
+    get_catalogue: () => ({ models: MODELS, fetched_at: Date.now() - 3_600_000, refresh_error: null }),
+    refresh_catalogue: () => ({ models: MODELS, fetched_at: Date.now(), refresh_error: null }),
+    model_endpoints: () => [
+      { provider_name: "MockProvider", tag: "mockprovider", quantization: "fp8", context_length: 128_000, max_output_tokens: 16_384,
+        prices: { prompt: "0.2", completion: "0.8", internal_reasoning: null, input_cache_read: null, input_cache_write: null, audio: null, request: null, image: null, web_search: null },
+        status: 0, uptime_last_30m: 99.9, uptime_last_1d: 99.4, latency_p50_ms: 420, throughput_p50: 88, supports_implicit_caching: false },
+    ],
+    list_providers: () => [{ slug: "anthropic", name: "Anthropic" }, { slug: "deepinfra", name: "DeepInfra" }, { slug: "mockprovider", name: "MockProvider" }],
+    model_picks: () => picks,
+    set_favorite: (args) => {
+      const id = String(args["id"]);
+      const favorites = picks.favorites.filter((f) => f !== id);
+      if (args["favorite"]) favorites.push(id);
+      picks = { ...picks, favorites };
+      return picks;
+    },
+    get_routing: (args) => routings.get(Number(args["conversationId"])) ?? { fallback_models: [], provider: null, reasoning_effort: null, web_search: false },
+    set_routing: (args) => {
+      const routing = args["routing"] as Routing;
+      if (routing.fallback_models.length > 3) fail("invalid_input", "Choose at most 3 fallback models.");
+      routings.set(Number(args["conversationId"]), routing);
+      return routing;
+    },
+    get_model_browser_state: () => browserState,
+    set_model_browser_state: (args) => {
+      browserState = args["state"];
+      return null;
+    },
     list_conversations: () =>
       Array.from(conversations.values()).filter((c) => !c.archived).sort((a, b) => b.updated_at - a.updated_at),
     list_archived: () => Array.from(conversations.values()).filter((c) => c.archived).sort((a, b) => b.updated_at - a.updated_at),
@@ -277,6 +339,8 @@ export function installMockCore(): void {
       }
       const conversation = conversations.get(id) ?? fail("invalid_input", "That conversation no longer exists.");
       conversation.model = model;
+      const routing = args["routing"] as Routing | null;
+      if (routing) routings.set(id, routing);
       const user: Message = {
         id: nextId++, conversation_id: id, role: "user", content: text, reasoning: null, status: "complete",
         model: null, provider: null, finish_reason: null, error: null, usage: null, created_at: Date.now(),
@@ -293,7 +357,9 @@ export function installMockCore(): void {
         list.splice(index, 1);
         const user = list[index - 1];
         const conversation = conversations.get(conversationId);
-        return startTurn(conversationId, old.model ?? conversation?.model ?? settings.default_model, user?.content ?? "", channel(args["onEvent"]), user?.id ?? 0);
+        const switched = typeof args["model"] === "string" ? args["model"] : null;
+        if (switched !== null && conversation) conversation.model = switched;
+        return startTurn(conversationId, switched ?? old.model ?? conversation?.model ?? settings.default_model, user?.content ?? "", channel(args["onEvent"]), user?.id ?? 0);
       }
       return fail("invalid_input", "That reply no longer exists.");
     },

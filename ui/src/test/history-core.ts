@@ -1,12 +1,13 @@
 // Test-only: a fake core for the main screen with a small in-memory history, so the sidebar's actions
 // (rename, star, archive, delete) change what the next list_conversations returns, as the real core does.
 // Tests replace any handler with core.on(...).
-import type { ConversationSummary, Message, ModelSummary } from "../api";
+import type { ConversationSummary, Message } from "../api";
 import { conversationPages, FakeCore } from "./fake-core";
+import { card, catalogue, prices } from "./model-cards";
 
-export const MODELS: ModelSummary[] = [
-  { id: "openai/gpt-4o-mini", name: "OpenAI: GPT-4o-mini", description: "Small and cheap.", context_length: 128000, prompt_price_per_million: "0.15", completion_price_per_million: "0.6", is_free: false, supports_reasoning: false },
-  { id: "google/gemini-2.5-flash", name: "Google: Gemini 2.5 Flash", description: "Fast.", context_length: 1048576, prompt_price_per_million: "0.3", completion_price_per_million: "2.5", is_free: false, supports_reasoning: true },
+export const MODELS = [
+  card("openai/gpt-4o-mini", { name: "OpenAI: GPT-4o-mini", description: "Small and cheap.", prices: prices({ prompt: "0.15", completion: "0.6" }) }),
+  card("google/gemini-2.5-flash", { name: "Google: Gemini 2.5 Flash", description: "Fast.", context_length: 1048576, prices: prices({ prompt: "0.3", completion: "2.5" }), supports_reasoning: true }),
 ];
 
 export function conversation(id: number, title: string, updated: number, extra: Partial<ConversationSummary> = {}): ConversationSummary {
@@ -38,7 +39,9 @@ export function historyCore(initial: ConversationSummary[]): HistoryCore {
     .install()
     .on("app_status", () => ({ has_key: true, key_storage: "keyring", keyring_problem: null, version: "1.2.3" }))
     .on("get_settings", () => ({ default_model: "openai/gpt-4o-mini", theme: "system" }))
-    .on("list_models", () => MODELS)
+    .on("get_catalogue", () => catalogue(MODELS))
+    .on("refresh_catalogue", () => catalogue(MODELS))
+    .on("model_picks", () => ({ favorites: [], recent: [] }))
     .on("list_conversations", () => state.store.filter((c) => !c.archived).sort(byNewest).map((c) => ({ ...c })))
     .on("list_conversations_page", conversationPages(() => state.store.filter((c) => !c.archived)))
     .on("list_archived", () => state.store.filter((c) => c.archived).sort(byNewest).map((c) => ({ ...c })))

@@ -8,6 +8,8 @@ export interface ErrorHandlers {
   retry?: () => void;
   /** Back to the first-run screen to enter a key. */
   enterKey?: () => void;
+  /** Use `model` instead and try again (an error that suggested another model). */
+  switchModel?: (model: string) => void;
 }
 
 /** The button for an error's suggested action, or null when there is none that can be done here. */
@@ -26,6 +28,11 @@ export function actionButton(error: UserError, handlers: ErrorHandlers): HTMLBut
       return handlers.retry ? button(action.label, () => handlers.retry?.(), { className: "action" }) : null;
     case "enter_key":
       return handlers.enterKey ? button(action.label, () => handlers.enterKey?.(), { className: "action" }) : null;
+    case "switch_model": {
+      const model = action.model ?? "";
+      if (!handlers.switchModel || model === "") return null;
+      return button(action.label, () => handlers.switchModel?.(model), { className: "action" });
+    }
     default:
       return null;
   }

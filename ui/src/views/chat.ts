@@ -5,17 +5,21 @@
 // search result), only the messages near the viewport are in the DOM, and older (or newer) pages are
 // fetched as the reader scrolls towards them.
 import {
+  defaultRouting,
   getConversation,
+  getRouting,
   newerMessages,
   olderMessages,
   retryReply,
   sendMessage,
+  setRouting,
   stopReply,
   toUserError,
   type ConversationDetail,
   type ConversationSummary,
   type Message,
   type MessagePage,
+  type Routing,
   type StreamEvent,
   type TurnStarted,
 } from "../api";
@@ -26,6 +30,7 @@ import { Composer } from "./composer";
 import { button, el } from "./elements";
 import { AssistantMessage, estimatedHeight, userMessageElement, type AssistantHandlers } from "./message";
 import { openModelPicker } from "./models";
+import { openRoutingDialog } from "./routing-dialog";
 import { VirtualLog, type LogItem } from "./virtual-log";
 
 export interface ChatOptions {
@@ -37,6 +42,8 @@ export interface ChatOptions {
   onOpened: (id: number | null) => void;
   onNeedKey: () => void;
   onOpenSettings: () => void;
+  /** Opens the Models view (from the model picker's "Browse all models…"). */
+  onOpenModels?: () => void;
   openLink: (url: string) => void;
   /** Shown between the error banner and the composer (the workspace's notices). */
   notices?: HTMLElement;
@@ -92,6 +99,8 @@ export class ChatView {
   /** Models picked in this session, per conversation; a new chat's pick waits in `newChatModel`. */
   private readonly modelChoice = new Map<number, string>();
   private newChatModel: string | null = null;
+  /** Routing chosen for a new chat before its first message (sent with it, then saved by the core). */
+  private newChatRouting: Routing | null = null;
 
   constructor(private readonly options: ChatOptions) {
     this.model = options.defaultModel();
@@ -102,10 +111,15 @@ export class ChatView {
     });
     this.modelButton.append(this.modelName, el("span", { className: "chevron", text: "\u25be", attrs: { "aria-hidden": "true" } }));
     this.title = el("h1", { className: "chat-title" });
+    const routing = button("Routing", () => void this.openRouting(), {
+      className: "secondary routing-button",
+      attrs: { "aria-haspopup": "dialog", title: "Fallback models, providers, thinking and web search for this chat" },
+    });
     const header = el(
       "header",
       { className: "chat-header" },
       this.modelButton,
+      routing,
       this.title,
       button("Settings", () => options.onOpenSettings(), { className: "secondary settings-button", attrs: { "aria-haspopup": "dialog" } }),
     );
@@ -132,6 +146,17 @@ export class ChatView {
 
   get openConversationId(): number | null {
     return this.conversationId;
+  }
+
+  /** The model the open chat sends to. */
+  get currentModel(): string {
+    return this.model;
+  }
+
+  /** Uses `id` for the open chat from its next message (the Models view's "Use in this chat"). */
+  useModel(id: string): void {
+    this.setModel(id);
+    this.composer.focus();
   }
 
   /** Shows an error from anywhere in the main screen as a banner above the composer. */
@@ -287,7 +312,8 @@ export class ChatView {
 
     let started: TurnStarted;
     try {
-      started = await this.startTurn(turn, (onEvent) => sendMessage(conversationId, text, model, onEvent));
+      const routing = conversationId === null ? this.newChatRouting : null;
+      started = await this.startTurn(turn, (onEvent) => sendMessage(conversationId, text, model, onEvent, routing));
     } catch (reason) {
       this.list.remove([userKey, turn.key]);
       userElement.remove();
@@ -306,13 +332,14 @@ export class ChatView {
       if (visit === this.visit) {
         this.conversationId = started.conversation_id;
         this.newChatModel = null;
+        this.newChatRouting = null;
         this.options.onOpened(started.conversation_id);
       }
     }
     this.options.onConversationsChanged();
   }
 
-  private async retry(old: AssistantMessage): Promise<void> {
+  private async retry(old: AssistantMessage, model: string | null = null): Promise<void> {
     const oldId = old.id;
     if (oldId === null || this.currentTurn() !== undefined) return;
     this.banner.clear();
@@ -330,10 +357,10 @@ export class ChatView {
     };
     this.list.replace(oldKey, this.liveItem(turn.key, view));
     try {
-      await this.startTurn(turn, (onEvent) => retryReply(oldId, onEvent));
+      await this.startTurn(turn, (onEvent) => retryReply(oldId, onEvent, model));
     } catch (reason) {
       this.list.replace(turn.key, this.liveItem(oldKey, old));
-      if (visit === this.visit) this.showError(reason, () => void this.retry(old));
+      if (visit === this.visit) this.showError(reason, () => void this.retry(old, model));
     }
   }
 
@@ -549,22 +576,81 @@ export class ChatView {
   }
 
   private async pickModel(): Promise<void> {
-    const chosen = await openModelPicker({ catalog: this.options.catalog, current: this.model });
+    const onOpenModels = this.options.onOpenModels;
+    const chosen = await openModelPicker({
+      catalog: this.options.catalog,
+      current: this.model,
+      ...(onOpenModels ? { onBrowse: onOpenModels } : {}),
+    });
     if (chosen === null || chosen === this.model) return;
-    this.model = chosen;
-    if (this.conversationId === null) this.newChatModel = chosen;
-    else this.modelChoice.set(this.conversationId, chosen);
-    this.renderModel();
+    this.setModel(chosen);
     this.composer.focus();
   }
 
+  /** The open chat's model from now on (kept per conversation until its next message saves it). */
+  private setModel(id: string): void {
+    this.model = id;
+    if (this.conversationId === null) this.newChatModel = id;
+    else this.modelChoice.set(this.conversationId, id);
+    this.renderModel();
+  }
+
+  /** The Routing dialog: model, fallbacks, providers, thinking, web search of the open chat. */
+  private async openRouting(): Promise<void> {
+    const id = this.conversationId;
+    const visit = this.visit;
+    let routing: Routing;
+    if (id === null) {
+      routing = this.newChatRouting ?? defaultRouting();
+    } else {
+      try {
+        routing = await getRouting(id);
+      } catch (reason) {
+        if (visit === this.visit) this.showError(reason);
+        return;
+      }
+      if (visit !== this.visit) return;
+    }
+    const catalog = this.options.catalog;
+    const choice = await openRoutingDialog({
+      catalog,
+      model: this.model,
+      routing,
+      pickModel: (heading, current, exclude) => openModelPicker({ catalog, current, heading, exclude }),
+      save: async (chosen) => {
+        if (id === null) {
+          this.newChatRouting = chosen.routing;
+          return chosen;
+        }
+        return { model: chosen.model, routing: await setRouting(id, chosen.routing) };
+      },
+    });
+    if (choice === null || visit !== this.visit) return;
+    if (choice.model !== this.model) this.setModel(choice.model);
+    this.composer.focus();
+  }
+
+  /** An error suggested another model: use it for this chat and ask again. */
+  private switchModel(view: AssistantMessage, model: string): void {
+    this.setModel(model);
+    void this.retry(view, model);
+  }
+
   private errorHandlers(): ErrorHandlers {
-    return { enterKey: () => this.options.onNeedKey() };
+    return {
+      enterKey: () => this.options.onNeedKey(),
+      // A send refused before anything was saved: the text is still in the composer, send it with the model.
+      switchModel: (model) => {
+        this.setModel(model);
+        if (this.composer.value.trim() !== "") void this.send(this.composer.value);
+      },
+    };
   }
 
   private assistantHandlers(): AssistantHandlers {
     return {
       retry: (view) => void this.retry(view),
+      switchModel: (view, model) => this.switchModel(view, model),
       errorHandlers: this.errorHandlers(),
       // A streaming reply grew: measure it, and follow it if the reader is at the bottom.
       onRender: () => this.list.refresh(),

@@ -21,6 +21,8 @@ export function userMessageElement(text: string, id: number | null): HTMLElement
 export interface AssistantHandlers {
   /** Asks for a new reply in place of this one. */
   retry: (view: AssistantMessage) => void;
+  /** Asks for a new reply in place of this one from `model` (an error's "Switch to …"). */
+  switchModel?: (view: AssistantMessage, model: string) => void;
   /** Error actions that leave the conversation ("enter_key"). */
   errorHandlers: ErrorHandlers;
   /** After each DOM update while streaming (keeps the log scrolled). */
@@ -189,7 +191,12 @@ export class AssistantMessage {
   }
 
   private errorHandlers(): ErrorHandlers {
-    return { ...this.handlers.errorHandlers, retry: () => this.handlers.retry(this) };
+    const switchModel = this.handlers.switchModel;
+    return {
+      ...this.handlers.errorHandlers,
+      retry: () => this.handlers.retry(this),
+      ...(switchModel ? { switchModel: (model: string) => switchModel(this, model) } : {}),
+    };
   }
 
   private renderMeta(): void {

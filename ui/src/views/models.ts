@@ -169,8 +169,12 @@ export function openModelPicker(options: ModelPickerOptions): Promise<string | n
     } else {
       status.textContent = rows.length === 1 ? "1 model" : `${rows.length} models`;
     }
+    // With favourites or recent models listed, the list opens at the top (on the model in use when it is one
+    // of them); otherwise on the model in use.
     const currentIndex = query === "" ? rows.findIndex((row) => idOf(row) === current) : -1;
-    setActive(currentIndex >= 0 ? currentIndex : 0);
+    const picked = rows.findIndex((row) => "manual" in row || row.tag === null);
+    const tagged = picked < 0 ? rows.length : picked;
+    setActive(currentIndex >= 0 && (tagged === 0 || currentIndex < tagged) ? currentIndex : 0);
   }
 
   search.addEventListener("input", render);
@@ -190,7 +194,8 @@ export function openModelPicker(options: ModelPickerOptions): Promise<string | n
   const stopListening = catalog.onChange(render);
   render();
   if (catalog.models === null && !catalog.isLoading) void catalog.load().catch(() => undefined);
-  void catalog.loadPicks();
+  // Recently used models change with every conversation: ask again each time.
+  void catalog.loadPicks(true);
   search.focus();
 
   return modal.closed.then(() => {

@@ -15,6 +15,8 @@ export { conversationTitle };
 export interface SidebarHandlers {
   onNewChat: () => void;
   onSearch: () => void;
+  /** Opens the Models view. */
+  onModels?: () => void;
   onSelect: (id: number) => void;
   onRename: (conversation: ConversationSummary, title: string) => void;
   onStar: (conversation: ConversationSummary, starred: boolean) => void;
@@ -72,7 +74,10 @@ export class Sidebar {
     this.element = el(
       "nav",
       { className: "sidebar", attrs: { "aria-label": "Conversations" } },
-      el("div", { className: "sidebar-top" }, this.newChat, search),
+      el("div", { className: "sidebar-top" }, this.newChat, search, button("Models", () => handlers.onModels?.(), {
+        className: "sidebar-models",
+        attrs: { "aria-haspopup": "dialog", title: "Browse, compare and star models" },
+      })),
       this.empty,
       this.list,
       archived.element,

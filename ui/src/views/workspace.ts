@@ -4,12 +4,14 @@ import {
   deleteAllHistory,
   deleteConversation,
   exportHistory,
+  getModelBrowserState,
   importHistory,
   listArchived,
   listConversationsPage,
   openExternal,
   renameConversation,
   setArchived,
+  setModelBrowserState,
   setStarred,
   type AppStatus,
   type ConversationSummary,
@@ -25,6 +27,7 @@ import { EMPTY_FILTERS, type SearchFilters } from "../search-query";
 import { ArchivedSection } from "./archived";
 import { ChatView } from "./chat";
 import { el } from "./elements";
+import { BrowserStateStore, openModelBrowser, type ModelBrowser } from "./model-browser";
 import { Notices } from "./notices";
 import { openSearch, type SearchDialog } from "./search";
 import { openSettings } from "./settings";
@@ -53,6 +56,8 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   let reopenOnUndo: number | null = null;
   const catalog = new ModelCatalog();
   void catalog.load().catch(() => undefined);
+  const browserState = new BrowserStateStore({ load: getModelBrowserState, save: setModelBrowserState });
+  let modelBrowser: ModelBrowser | null = null;
   const notices = new Notices();
   const pendingDelete = new PendingDelete<ConversationSummary>({
     delayMs: UNDO_DELETE_MS,
@@ -72,6 +77,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   const sidebar = new Sidebar({
     onNewChat: () => void chat.open(null),
     onSearch: () => openSearchDialog(),
+    onModels: () => openModels(),
     onSelect: (id) => {
       const summary = pages.find(id);
       void chat.open(id, summary ? conversationTitle(summary) : "");
@@ -143,9 +149,26 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
         onKeyForgotten: options.onNeedKey,
         history,
       }),
+    onOpenModels: () => openModels(),
     openLink,
     notices: notices.element,
   });
+
+  /** The Models view; "Use in this chat" switches the open chat's model. */
+  function openModels(): void {
+    if (modelBrowser !== null) return;
+    const browser = openModelBrowser({
+      catalog,
+      state: browserState,
+      openLink,
+      currentModel: () => chat.currentModel,
+      onUse: (id) => chat.useModel(id),
+    });
+    modelBrowser = browser;
+    void browser.closed.then(() => {
+      if (modelBrowser === browser) modelBrowser = null;
+    });
+  }
 
   /** The main list: not archived, not waiting to be deleted. */
   function visible(): ConversationSummary[] {
