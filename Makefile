@@ -11,7 +11,7 @@ MOCK := target/debug/mock-openrouter
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test demo deps deps-build deps-test toolchain ui app fmt lint check unit e2e bench bench-history clean
+.PHONY: run test demo deps deps-build deps-test toolchain ui app fmt lint check unit e2e bench bench-history bench-models clean
 
 ## Build and launch the app.
 run: deps-build app
@@ -81,9 +81,9 @@ e2e: app
 	cargo test --workspace --features acceptance/e2e --no-run
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
 
-## Benchmarks: idle memory of the app next to a minimal Tauri window, the release binary size, and the
-## history benchmark (bench-history).
-bench: deps-test app bench-history
+## Benchmarks: idle memory of the app next to a minimal Tauri window, the release binary size, the
+## history benchmark (bench-history) and the Models view's (bench-models).
+bench: deps-test app bench-history bench-models
 	cargo build --release -p openrouter-desktop --example minimal_window
 	@ls -l $(APP) | awk '{printf "release binary: %.1f MiB\n", $$5/1048576}'
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '\
@@ -98,6 +98,13 @@ bench: deps-test app bench-history
 ## history and with an empty one. The generated databases are cached in target/bench/ (rebuilt when the
 ## generator or the schema changes); `make bench-history HISTORY_BENCH_MESSAGES=100000` is a quick run.
 HISTORY_BENCH_MESSAGES ?= 1000000
+## The Models view's benchmark (issue 4, figures in BENCHMARKS.md): filtering and sorting 1,000 models (the
+## recorded list repeated with new ids) per keystroke, first in Node over the page's own module, then in the
+## real WebKit page of the release app through WebDriver (tests/tests/model_bench.rs).
+bench-models: deps-test app
+	cd ui && npx vite-node bench/model-filter.bench.ts
+	E2E_TEST=model_bench xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
+
 bench-history: deps-test app
 	cargo build --release -p openrouter-desktop --example history_bench
 	target/release/examples/history_bench --messages 1000 --dir target/bench/history-1000 --generate-only

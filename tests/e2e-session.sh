@@ -37,5 +37,9 @@ for _ in $(seq 1 100); do
 done
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
 
-# E2E_FILTER (test name parts, e.g. "t20_ t21_") runs only some of them while working on them.
-cargo test --workspace --features acceptance/e2e --test e2e -- --test-threads=1 ${E2E_FILTER:-}
+# E2E_FILTER (test name parts, e.g. "t20_ t21_") runs only some of them while working on them; E2E_TEST
+# runs another test target in the same setting (the real-window benchmark: model_bench, with its output).
+test_target=${E2E_TEST:-e2e}
+capture=()
+[ "$test_target" = e2e ] || capture=(--nocapture)
+cargo test --workspace --features acceptance/e2e --test "$test_target" -- --test-threads=1 "${capture[@]}" ${E2E_FILTER:-}

@@ -6,6 +6,7 @@ import {
   browserStateJson,
   defaultBrowserSettings,
   filterAndSort,
+  IncrementalFilter,
   isExpired,
   parsePriceInput,
   passesFilters,
@@ -177,5 +178,34 @@ describe("saved state", () => {
     expect(odd.filters.authors).toEqual(["a"]);
     expect(odd.filters.hideExpired).toBe(false);
     expect(odd.filters.tools).toBe(false);
+  });
+});
+
+describe("the filter used while typing", () => {
+  it("gives exactly filterAndSort's result, typing forward, deleting and changing filters or sort", () => {
+    const many = Array.from({ length: 300 }, (_, i) => {
+      const base = CARDS[i % CARDS.length]!;
+      return { ...base, id: `${base.id}-${i}`, name: `${base.name} ${i}`, created: (base.created ?? 0) + i };
+    });
+    const incremental = new IncrementalFilter();
+    const combos: [Partial<ModelFilters>, Parameters<typeof filterAndSort>[3]][] = [
+      [{}, "name"], [{ freeOnly: true }, "prompt_price"], [{ input: ["image"] }, "context"], [{ hideExpired: false }, "newest"],
+    ];
+    let checked = 0;
+    for (const [partial, sort] of combos) {
+      const f = filters(partial);
+      for (const text of ["anthropic coding", "gemma 3 vision", "open family", "z-ai glm", "claude 1", "nothing here"]) {
+        const typed: string[] = [];
+        for (let i = 0; i <= text.length; i++) typed.push(text.slice(0, i));
+        // Then delete back to half, and type on differently.
+        for (let i = text.length - 1; i >= text.length / 2; i--) typed.push(text.slice(0, i));
+        typed.push(`${text.slice(0, Math.floor(text.length / 2))} x`, "", "Gemma 3");
+        for (const query of typed) {
+          expect(ids(incremental.run(many, query, f, sort, TODAY)), `${query} ${sort}`).toEqual(ids(filterAndSort(many, query, f, sort, TODAY)));
+          checked += 1;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(300);
   });
 });

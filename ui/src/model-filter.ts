@@ -213,6 +213,49 @@ export function filterAndSort(
   return byDescription.length === 0 ? byTitle : byTitle.concat(byDescription);
 }
 
+/**
+ * filterAndSort for a list searched as the user types: when the new query only adds to the last one
+ * ("clau" → "claude"), every model it finds was found last time, so only those are looked at again. The
+ * result is always exactly filterAndSort's.
+ */
+export class IncrementalFilter {
+  private last: {
+    models: readonly ModelCard[];
+    filters: ModelFilters;
+    sort: SortKey;
+    today: string;
+    query: string;
+    /** Places (in `sort` order) of the models found, ascending. */
+    found: number[];
+  } | null = null;
+
+  run(models: readonly ModelCard[], query: string, filters: ModelFilters, sort: SortKey, today: string = todayIso()): ModelCard[] {
+    const lower = query.toLowerCase();
+    const last = this.last;
+    const narrowing = last !== null && last.models === models && last.filters === filters && last.sort === sort &&
+      last.today === today && lower.startsWith(last.query);
+    const words = queryWords(query);
+    const sorted = sortedModels(models, sort);
+    const byTitle: ModelCard[] = [];
+    const byDescription: ModelCard[] = [];
+    const found: number[] = [];
+    const look = (place: number, filtered: boolean): void => {
+      const model = sorted[place];
+      if (model === undefined) return;
+      const rank = matchRank(model, words);
+      if (rank === 0 || (!filtered && !passesFilters(model, filters, today))) return;
+      found.push(place);
+      if (rank === 1) byTitle.push(model);
+      else byDescription.push(model);
+    };
+    // Typing on: only what the last keystroke found can match (it passed the same filters).
+    if (narrowing) for (const place of last.found) look(place, true);
+    else for (let place = 0; place < sorted.length; place++) look(place, false);
+    this.last = { models, filters, sort, today, query: lower, found };
+    return byDescription.length === 0 ? byTitle : byTitle.concat(byDescription);
+  }
+}
+
 export interface AuthorCount {
   author: string;
   count: number;

@@ -11,7 +11,7 @@ import {
   browserSettingsFrom,
   browserStateJson,
   defaultBrowserSettings,
-  filterAndSort,
+  IncrementalFilter,
   isExpired,
   MODALITIES,
   parsePriceInput,
@@ -150,6 +150,8 @@ export function openModelBrowser(options: ModelBrowserOptions): ModelBrowser {
   const today = todayIso();
   let settings: BrowserSettings = defaultBrowserSettings();
   let shown: ModelCard[] = [];
+  /** Searching as the user types only looks again at what the last keystroke found. */
+  const finder = new IncrementalFilter();
   let active = -1;
   let selectedId: string | null = options.initialId ?? options.currentModel();
   /** The model whose details show (undefined: none shown yet). */
@@ -263,7 +265,12 @@ export function openModelBrowser(options: ModelBrowserOptions): ModelBrowser {
 
   // ---------------------------------------------------------------- list and details
   const listElement = el("ul", { className: "model-list browser-list", attrs: { role: "listbox", id: listId, "aria-label": "Models" } });
-  const list = new VirtualList<ModelCard>(listElement, { rowHeight: BROWSER_ROW_HEIGHT, render: (model, index) => rowElement(model, index) });
+  const list = new VirtualList<ModelCard>(listElement, {
+    rowHeight: BROWSER_ROW_HEIGHT,
+    idPrefix: listId,
+    render: (model, index) => rowElement(model, index),
+    update: (row, _model, index) => row.setAttribute("aria-selected", String(index === active)),
+  });
   list.viewport.classList.add("model-list-box");
   const empty = el("div", { className: "models-empty" });
   empty.hidden = true;
@@ -283,7 +290,7 @@ export function openModelBrowser(options: ModelBrowserOptions): ModelBrowser {
   function rowElement(model: ModelCard, index: number): HTMLElement {
     const option = el("li", {
       className: "model-option model-row",
-      attrs: { role: "option", id: `${listId}-${index}`, "aria-selected": String(index === active) },
+      attrs: { role: "option", "aria-selected": String(index === active) },
     });
     option.dataset["modelId"] = model.id;
     const name = el("span", { className: "model-name", text: model.name });
@@ -301,7 +308,7 @@ export function openModelBrowser(options: ModelBrowserOptions): ModelBrowser {
       el("span", { className: "model-id", text: model.id }),
       extra,
     );
-    option.addEventListener("click", () => setActive(index, false));
+    option.addEventListener("click", () => setActive(Number(option.dataset["index"]), false));
     option.addEventListener("dblclick", () => use(model.id));
     return option;
   }
@@ -383,7 +390,7 @@ export function openModelBrowser(options: ModelBrowserOptions): ModelBrowser {
       return;
     }
     const start = performance.now();
-    shown = filterAndSort(models, search.value, settings.filters, settings.sort, today);
+    shown = finder.run(models, search.value, settings.filters, settings.sort, today);
     const filtered = performance.now();
     list.setItems(shown);
     timings.record(start, filtered, performance.now());
@@ -545,6 +552,7 @@ export function openModelBrowser(options: ModelBrowserOptions): ModelBrowser {
 
   const closed = modal.closed.then(() => {
     stopListening();
+    list.dispose();
     if (detailsTimer !== null) clearTimeout(detailsTimer);
   });
   return { closed, close: () => modal.close() };

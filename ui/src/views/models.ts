@@ -54,7 +54,13 @@ export function openModelPicker(options: ModelPickerOptions): Promise<string | n
   });
   const status = el("p", { className: "picker-status", attrs: { role: "status" } });
   const listElement = el("ul", { className: "model-list", attrs: { role: "listbox", id: listId, "aria-label": "Models" } });
-  const list = new VirtualList<Row>(listElement, { rowHeight: PICKER_ROW_HEIGHT, render: (row, index) => rowElement(row, index) });
+  const list = new VirtualList<Row>(listElement, {
+    rowHeight: PICKER_ROW_HEIGHT,
+    idPrefix: listId,
+    render: (row, index) => rowElement(row, index),
+    key: (row) => `${"manual" in row ? "manual" : row.tag}:${idOf(row) ?? ""}`,
+    update: (element, _row, index) => element.setAttribute("aria-selected", String(index === active)),
+  });
   list.viewport.classList.add("model-list-box");
   const retry = button("Try again", () => {
     void catalog.load(true).catch(() => undefined);
@@ -100,7 +106,7 @@ export function openModelPicker(options: ModelPickerOptions): Promise<string | n
   function rowElement(row: Row, index: number): HTMLElement {
     const option = el("li", {
       className: "model-option",
-      attrs: { role: "option", id: `${listId}-${index}`, "aria-selected": String(index === active) },
+      attrs: { role: "option", "aria-selected": String(index === active) },
     });
     const id = idOf(row) ?? "";
     option.dataset["modelId"] = id;
@@ -125,7 +131,8 @@ export function openModelPicker(options: ModelPickerOptions): Promise<string | n
     if (id === current) option.classList.add("current");
     option.addEventListener("click", () => pick(id));
     option.addEventListener("mousemove", () => {
-      if (active !== index) setActive(index, false);
+      const at = Number(option.dataset["index"]);
+      if (active !== at) setActive(at, false);
     });
     return option;
   }
@@ -200,6 +207,7 @@ export function openModelPicker(options: ModelPickerOptions): Promise<string | n
 
   return modal.closed.then(() => {
     stopListening();
+    list.dispose();
     return chosen;
   });
 }
