@@ -514,17 +514,18 @@ async fn t8_export_a_conversation_to_markdown() {
         "t8",
         |driver| async move {
             conversation_actions(&driver, "Tell me about quokkas", "Export as Markdown").await;
+            // The element that holds the sentence itself (not an ancestor, whose text WebKit may
+            // compute differently).
             let status = driver
-                .query(By::XPath("//*[contains(., 'Saved 1 conversation to')]"))
+                .query(By::XPath(
+                    "//*[contains(text(), 'Saved 1 conversation to')]",
+                ))
                 .wait(WAIT, POLL)
                 .first()
                 .await
                 .expect("a saved message");
-            assert!(status
-                .text()
-                .await
-                .expect("text")
-                .contains("openrouter-history.md"));
+            let text = status.text().await.expect("text");
+            assert!(text.contains("openrouter-history.md"), "{text}");
         },
     )
     .await;
