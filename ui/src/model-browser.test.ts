@@ -104,6 +104,16 @@ describe("the Models view", () => {
     expect(saved[0]).toMatchObject({ sort: "prompt_price", tools: true, max_prompt_price: 2, free_only: false });
   });
 
+  it("saves a change at once when the view closes", async () => {
+    const { saved } = await open();
+    choose(get("checkbox", "Use tools"), true);
+    expect(saved).toEqual([]);
+    press(get("combobox", "Search models"), "Escape");
+    await settle();
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatchObject({ tools: true });
+  });
+
   it("opens with the saved filters and sort", async () => {
     const settings = defaultBrowserSettings();
     settings.sort = "context";

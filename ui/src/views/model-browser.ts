@@ -91,10 +91,15 @@ export class BrowserStateStore {
   set(settings: BrowserSettings): void {
     this.settings = settings;
     if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.storage.save(browserStateJson(settings)).catch(() => undefined);
-    }, SAVE_DELAY_MS);
+    this.timer = setTimeout(() => this.flush(), SAVE_DELAY_MS);
+  }
+
+  /** Saves a change still waiting for its delay at once (the view is closing). */
+  flush(): void {
+    if (this.timer === null || this.settings === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
+    void this.storage.save(browserStateJson(this.settings)).catch(() => undefined);
   }
 }
 
@@ -553,6 +558,7 @@ export function openModelBrowser(options: ModelBrowserOptions): ModelBrowser {
   const closed = modal.closed.then(() => {
     stopListening();
     list.dispose();
+    options.state.flush();
     if (detailsTimer !== null) clearTimeout(detailsTimer);
   });
   return { closed, close: () => modal.close() };
