@@ -18,6 +18,8 @@ const WAIT: Duration = Duration::from_secs(30);
 const POLL: Duration = Duration::from_millis(100);
 const GOOD_KEY: &str = "sk-or-v1-e2e0000000000000000000000000000000000000000000000000000000000";
 const MODELS: usize = 1000;
+/// Times each text is typed (and deleted) per filter combination.
+const ROUNDS: usize = 3;
 
 fn env(name: &str) -> String {
     std::env::var(name)
@@ -89,33 +91,34 @@ async fn wait_for(driver: &WebDriver, what: &str, script: &str) {
     }
 }
 
-/// Types every prefix of each text into the Models view's search field, one per animation frame, and
-/// returns `[filter ms…], [update ms…], [handler ms…], max rows in the DOM`.
+/// Types every prefix of each text into the Models view's search field, one per animation frame, then
+/// deletes it all, `rounds` times; returns `[[value, filter ms, update ms, handler ms]…], max rows in the DOM`.
 const TYPE_SCRIPT: &str = r#"
-const [texts, done] = [arguments[0], arguments[arguments.length - 1]];
+const [texts, rounds, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
 const input = document.querySelector(".models-dialog input[type='search']");
 const rows = () => document.querySelectorAll(".models-dialog .browser-list [role='option']").length;
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+const latest = (name) => { const all = performance.getEntriesByName(name); return all.length ? all[all.length - 1].duration : NaN; };
 (async () => {
-  performance.clearMeasures("models-filter");
-  performance.clearMeasures("models-update");
-  const handler = [];
+  const steps = [];
   let maxRows = rows();
-  for (const text of texts) {
-    for (let i = 1; i <= text.length; i++) {
-      input.value = text.slice(0, i);
-      const start = performance.now();
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-      handler.push(performance.now() - start);
-      maxRows = Math.max(maxRows, rows());
-      await frame();
-    }
-    input.value = "";
+  const step = async (value) => {
+    input.value = value;
+    const start = performance.now();
     input.dispatchEvent(new Event("input", { bubbles: true }));
+    const handler = performance.now() - start;
+    steps.push([value, latest("models-filter"), latest("models-update"), handler]);
+    maxRows = Math.max(maxRows, rows());
     await frame();
+  };
+  for (let round = 0; round < rounds; round++) {
+    for (const text of texts) {
+      for (let i = 1; i <= text.length; i++) await step(text.slice(0, i));
+      // Select all and delete: the whole list again.
+      await step("");
+    }
   }
-  const durations = (name) => performance.getEntriesByName(name).map((e) => e.duration);
-  done([durations("models-filter"), durations("models-update"), handler, maxRows]);
+  done([steps, maxRows]);
 })();
 "#;
 
@@ -136,15 +139,6 @@ fn stats(values: &[f64]) -> (f64, f64, f64) {
     let at =
         |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
     (at(0.5), at(0.95), *sorted.last().expect("values"))
-}
-
-fn numbers(value: &Value) -> Vec<f64> {
-    value
-        .as_array()
-        .expect("numbers")
-        .iter()
-        .filter_map(Value::as_f64)
-        .collect()
 }
 
 #[tokio::test]
@@ -257,22 +251,35 @@ async fn run(driver: &WebDriver) -> Result<(), String> {
         };
         js(driver, setup).await;
         let result = driver
-            .execute_async(TYPE_SCRIPT, vec![json!(TYPED)])
+            .execute_async(TYPE_SCRIPT, vec![json!(TYPED), json!(ROUNDS)])
             .await
             .map_err(|e| e.to_string())?
             .json()
             .clone();
-        let filter = numbers(&result[0]);
-        let update = numbers(&result[1]);
-        let handler = numbers(&result[2]);
-        let max_rows = result[3].as_u64().unwrap_or(u64::MAX);
+        let steps = result[0].as_array().expect("steps").clone();
+        let column =
+            |i: usize| -> Vec<f64> { steps.iter().filter_map(|s| s[i].as_f64()).collect() };
+        let (filter, update, handler) = (column(1), column(2), column(3));
+        let max_rows = result[1].as_u64().unwrap_or(u64::MAX);
         let (f50, f95, fmax) = stats(&filter);
         let (u50, u95, umax) = stats(&update);
         let (h50, h95, hmax) = stats(&handler);
         println!(
             "  {name:<38} {n} keystrokes: filter+sort p50 {f50:.2} ms, p95 {f95:.2} ms, max {fmax:.2} ms | + list rows p50 {u50:.2} ms, p95 {u95:.2} ms, max {umax:.2} ms | whole input handler p50 {h50:.2} ms, p95 {h95:.2} ms, max {hmax:.2} ms | at most {max_rows} rows in the DOM",
-            n = handler.len()
+            n = steps.len()
         );
+        let mut slowest: Vec<&Value> = steps.iter().collect();
+        slowest.sort_by(|a, b| {
+            b[1].as_f64()
+                .unwrap_or(0.0)
+                .total_cmp(&a[1].as_f64().unwrap_or(0.0))
+        });
+        let slowest: Vec<String> = slowest
+            .iter()
+            .take(4)
+            .map(|s| format!("{:?} {} ms", s[0].as_str().unwrap_or(""), s[1]))
+            .collect();
+        println!("      slowest filter+sort: {}", slowest.join(", "));
         if max_rows > 60 {
             return Err(format!(
                 "{max_rows} rows in the DOM: the list should render only the visible ones"
