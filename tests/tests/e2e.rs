@@ -1072,7 +1072,9 @@ async fn t40_the_models_view_searches_filters_sorts_and_stars_and_keeps_its_filt
         assert!(prices.first().is_some_and(|p| p.starts_with("Free")), "{prices:?}");
         // The last rendered rows of a long list: scroll to the end, they cost the most.
         js(&driver, "const v = document.querySelector('.models-list-column .vlist'); v.scrollTop = v.scrollHeight; return true;").await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // The list re-renders the rows in view after the scroll: poll until the priced end is drawn.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let (last, numbers) = loop {
         let last = js(
             &driver,
             "const rows = Array.from(document.querySelectorAll(\".browser-list [role='option']\")) \
@@ -1087,6 +1089,11 @@ async fn t40_the_models_view_searches_filters_sorts_and_stars_and_keeps_its_filt
             .filter_map(|p| p.as_str())
             .filter_map(|p| p.strip_prefix('$').and_then(|p| p.split('/').next()).and_then(|n| n.replace(',', "").parse().ok()))
             .collect();
+        if numbers.len() > 3 || tokio::time::Instant::now() > deadline {
+            break (last, numbers);
+        }
+        tokio::time::sleep(POLL).await;
+        };
         assert!(numbers.len() > 3, "priced rows at the end: {last}");
         assert!(numbers.windows(2).all(|w| w[0] <= w[1]), "input prices go up: {numbers:?}");
         screenshot(&driver, "41-models-by-price").await;
