@@ -82,23 +82,7 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
-    use std::sync::Mutex;
-
-    #[derive(Default)]
-    struct MapBackend(Mutex<HashMap<String, serde_json::Value>>);
-    impl SettingsBackend for MapBackend {
-        fn get(&self, key: &str) -> Option<serde_json::Value> {
-            self.0.lock().ok()?.get(key).cloned()
-        }
-        fn set(&self, key: &str, value: serde_json::Value) -> Result<(), String> {
-            self.0
-                .lock()
-                .map_err(|e| e.to_string())?
-                .insert(key.into(), value);
-            Ok(())
-        }
-    }
+    use memory::MapBackend;
 
     #[test]
     fn defaults_then_round_trip() {
@@ -131,5 +115,30 @@ mod tests {
             ..Settings::default()
         };
         assert!(bad.save(&backend).is_err());
+    }
+}
+
+/// Settings kept in a map, for the tests of every module that reads or writes settings.
+#[cfg(test)]
+pub(crate) mod memory {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use super::SettingsBackend;
+
+    #[derive(Default)]
+    pub(crate) struct MapBackend(Mutex<HashMap<String, serde_json::Value>>);
+
+    impl SettingsBackend for MapBackend {
+        fn get(&self, key: &str) -> Option<serde_json::Value> {
+            self.0.lock().ok()?.get(key).cloned()
+        }
+        fn set(&self, key: &str, value: serde_json::Value) -> Result<(), String> {
+            self.0
+                .lock()
+                .map_err(|e| e.to_string())?
+                .insert(key.into(), value);
+            Ok(())
+        }
     }
 }

@@ -106,24 +106,8 @@ pub fn set_browser_state(backend: &dyn SettingsBackend, state: Value) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::settings::memory::MapBackend;
     use serde_json::json;
-    use std::collections::HashMap;
-    use std::sync::Mutex;
-
-    #[derive(Default)]
-    struct MapBackend(Mutex<HashMap<String, Value>>);
-    impl SettingsBackend for MapBackend {
-        fn get(&self, key: &str) -> Option<Value> {
-            self.0.lock().ok()?.get(key).cloned()
-        }
-        fn set(&self, key: &str, value: Value) -> Result<(), String> {
-            self.0
-                .lock()
-                .map_err(|e| e.to_string())?
-                .insert(key.into(), value);
-            Ok(())
-        }
-    }
 
     #[test]
     fn favorites_are_added_once_removed_and_kept_in_order() {
