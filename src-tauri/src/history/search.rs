@@ -31,9 +31,9 @@ const MAX_TERM_CHARS: usize = 200;
 /// How many index trigrams a one- or two-character term may stand for (the most common ones first would
 /// cost a pass over every occurrence; these are the first in index order).
 const SHORT_TERM_EXPANSION: i64 = 128;
-const WORD_SNIPPET_TOKENS: i64 = 16;
+const WORD_SNIPPET_TOKENS: usize = 16;
 /// Trigram "tokens" are characters.
-const TRIGRAM_SNIPPET_TOKENS: i64 = 40;
+const TRIGRAM_SNIPPET_TOKENS: usize = 40;
 const ELLIPSIS: &str = "…";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -252,7 +252,7 @@ impl Index {
         }
     }
 
-    fn snippet_tokens(self) -> i64 {
+    fn snippet_tokens(self) -> usize {
         match self {
             Self::Words => WORD_SNIPPET_TOKENS,
             Self::Trigram => TRIGRAM_SNIPPET_TOKENS,
@@ -270,7 +270,7 @@ struct Plan {
     also_trigram: Option<String>,
     /// Trigram terms as typed, lowercased: highlighted in Rust where FTS5 cannot (see [`highlight`]).
     trigram_terms: Vec<String>,
-    /// The primary index's terms, for ranking (see [`Self::ranked_ids`]).
+    /// The primary index's terms, for ranking (see [`Self::ranked`]).
     scored: Vec<ScoredTerm>,
 }
 
@@ -351,82 +351,84 @@ impl Plan {
 
     /// The hits, in the order asked for, with their snippets.
     ///
-    /// `newest` is one query walking the index newest first; its snippets are only made for the rows it
-    /// returns (SQLite computes the select list after the WHERE and there is no sorter). `relevance` ranks the
-    /// window first ([`Self::ranked_ids`]), then makes the snippets of the chosen rows in one more pass over
-    /// the rowid range they span.
+    /// Both orders read the matched messages once, through `highlight()`, and make the snippets here
+    /// ([`cut_snippet`]): FTS5's `snippet()` would walk the matches a second time, and a prefix (`conf*`)
+    /// costs a merge of every word it starts on each walk. `newest` walks the index newest first and stops
+    /// after `limit` hits; `relevance` ranks the window ([`Self::ranked`]).
     fn hits(&self, conn: &Connection, q: &SearchQuery, limit: usize) -> Result<Vec<SearchHit>> {
         let markers = Markers::new();
+        let found = match q.order {
+            SearchOrder::Newest => self
+                .matches(conn, q, &markers, limit, None)?
+                .into_iter()
+                .map(|(id, text)| (id, markers.parse(&text)))
+                .collect(),
+            SearchOrder::Relevance => self.ranked(conn, q, &markers, limit)?,
+        };
+        let mut stmt = conn.prepare_cached(
+            "SELECT m.conversation_id, c.title, m.role, m.model, m.created_at
+               FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?1",
+        )?;
+        let mut hits = Vec::with_capacity(found.len());
+        for (id, parts) in found {
+            let snippet = cut_snippet(
+                highlight(parts, self.primary, &self.trigram_terms),
+                self.primary,
+            );
+            let hit = stmt.query_row([id], |r| {
+                Ok(SearchHit {
+                    message_id: id,
+                    conversation_id: r.get(0)?,
+                    conversation_title: r.get(1)?,
+                    role: r.get(2)?,
+                    model: r.get(3)?,
+                    created_at: r.get(4)?,
+                    snippet,
+                })
+            })?;
+            hits.push(hit);
+        }
+        Ok(hits)
+    }
+
+    /// The newest matches passing the filters: rowid and whole text with the matches between `markers`.
+    /// Stops at `limit`, or once `budget` is spent with at least `min` found.
+    fn matches(
+        &self,
+        conn: &Connection,
+        q: &SearchQuery,
+        markers: &Markers,
+        limit: usize,
+        budget: Option<(usize, std::time::Duration)>,
+    ) -> Result<Vec<(i64, String)>> {
         let t = self.primary.table();
+        let columns = format!("{t}.rowid, highlight({t}, 0, ?2, ?3)");
+        let (sql, more) = self.select_sql(q, &columns, 4);
         let mut args = vec![
             Value::Text(self.primary_match.clone()),
             Value::Text(markers.open.clone()),
             Value::Text(markers.close.clone()),
         ];
-        let columns = format!(
-            "m.id, m.conversation_id, c.title, m.role, m.model, m.created_at,
-             snippet({t}, 0, ?2, ?3, '{ELLIPSIS}', {tokens})",
-            tokens = self.primary.snippet_tokens(),
-        );
-        let sql = match q.order {
-            SearchOrder::Newest => {
-                let (sql, more) = self.select_sql(q, &columns, true, 4);
-                args.extend(more);
-                args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
-                format!("{sql} LIMIT ?{}", args.len())
+        args.extend(more);
+        args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+        let sql = format!("{sql} LIMIT ?{}", args.len());
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let started = std::time::Instant::now();
+        let mut found = Vec::new();
+        for row in rows {
+            found.push(row?);
+            if let Some((min, budget)) = budget {
+                if found.len() >= min && started.elapsed() > budget {
+                    break;
+                }
             }
-            SearchOrder::Relevance => {
-                let ids = self.ranked_ids(conn, q, limit)?;
-                let (Some(low), Some(high)) = (ids.iter().min(), ids.iter().max()) else {
-                    return Ok(Vec::new());
-                };
-                let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-                args.extend([Value::Integer(*low), Value::Integer(*high)]);
-                // `+` keeps the list out of the index's hands: the range is walked once, and only the
-                // listed rows get a snippet, instead of one index lookup per row.
-                let sql = format!(
-                    "SELECT {columns} FROM {t}
-                       CROSS JOIN messages m ON m.id = {t}.rowid
-                       CROSS JOIN conversations c ON c.id = m.conversation_id
-                     WHERE {t} MATCH ?1 AND {t}.rowid BETWEEN ?4 AND ?5 AND +{t}.rowid IN ({list})"
-                );
-                let mut hits = self.run_hits(conn, &sql, args, &markers)?;
-                let rank: std::collections::HashMap<i64, usize> =
-                    ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-                hits.sort_by_key(|h| rank.get(&h.message_id).copied().unwrap_or(usize::MAX));
-                return Ok(hits);
-            }
-        };
-        self.run_hits(conn, &sql, args, &markers)
+        }
+        Ok(found)
     }
 
-    fn run_hits(
-        &self,
-        conn: &Connection,
-        sql: &str,
-        args: Vec<Value>,
-        markers: &Markers,
-    ) -> Result<Vec<SearchHit>> {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let rows = stmt.query_map(params_from_iter(args), |r| {
-            Ok(SearchHit {
-                message_id: r.get(0)?,
-                conversation_id: r.get(1)?,
-                conversation_title: r.get(2)?,
-                role: r.get(3)?,
-                model: r.get(4)?,
-                created_at: r.get(5)?,
-                snippet: highlight(
-                    markers.parse(&r.get::<_, String>(6)?),
-                    self.primary,
-                    &self.trigram_terms,
-                ),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The ids of the best `limit` matches among the newest [`RELEVANCE_WINDOW`], best first.
+    /// The best `limit` matches among the newest [`RELEVANCE_WINDOW`], best first, with their highlighted
+    /// text.
     ///
     /// FTS5's own `bm25()` is not used: before ranking anything it counts every message containing each
     /// term, in the whole index, to weigh the terms, and for a word found in most messages that alone takes
@@ -434,62 +436,54 @@ impl Plan {
     /// messages). The same BM25 formula is computed here instead, over the window: term frequencies from
     /// `highlight()` of the window's rows, and each word's rarity estimated from the newest
     /// [`IDF_SAMPLE`] messages, which is cheap because the index is walked from the end.
-    fn ranked_ids(&self, conn: &Connection, q: &SearchQuery, limit: usize) -> Result<Vec<i64>> {
-        let markers = Markers::new();
-        let t = self.primary.table();
-        let columns = format!("{t}.rowid, highlight({t}, 0, ?2, ?3)");
-        let (sql, more) = self.select_sql(q, &columns, false, 4);
-        let mut args = vec![
-            Value::Text(self.primary_match.clone()),
-            Value::Text(markers.open.clone()),
-            Value::Text(markers.close.clone()),
-        ];
-        args.extend(more);
-        args.push(Value::Integer(RELEVANCE_WINDOW as i64));
-        let sql = format!("{sql} LIMIT ?{}", args.len());
-        let window: Vec<(i64, String)> = {
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?;
-            // Matches that are far apart (a phrase of common words) make the window slow to fill: once
-            // `limit` are in hand and the budget is spent, the newest ones found so far are ranked.
-            let started = std::time::Instant::now();
-            let mut window = Vec::new();
-            for row in rows {
-                window.push(row?);
-                if window.len() >= limit && started.elapsed() > RELEVANCE_BUDGET {
-                    break;
-                }
-            }
-            window
-        };
+    fn ranked(
+        &self,
+        conn: &Connection,
+        q: &SearchQuery,
+        markers: &Markers,
+        limit: usize,
+    ) -> Result<Vec<(i64, Vec<SnippetPart>)>> {
+        // Matches that are far apart (a phrase of common words) make the window slow to fill: once `limit`
+        // are in hand and the budget is spent, the newest ones found so far are ranked.
+        let window = self.matches(
+            conn,
+            q,
+            markers,
+            RELEVANCE_WINDOW,
+            Some((limit, RELEVANCE_BUDGET)),
+        )?;
         if window.is_empty() {
             return Ok(Vec::new());
         }
         let weights = self.term_weights(conn)?;
-        let docs: Vec<(i64, Vec<f64>, f64)> = window
-            .iter()
+        let docs: Vec<(i64, Vec<SnippetPart>, Vec<f64>, f64)> = window
+            .into_iter()
             .map(|(id, text)| {
-                let parts = markers.parse(text);
+                let parts = markers.parse(&text);
                 let (counts, length) = self.term_counts(&parts);
-                (*id, counts, length)
+                (id, parts, counts, length)
             })
             .collect();
-        let average = docs.iter().map(|d| d.2).sum::<f64>() / docs.len() as f64;
-        let mut scored: Vec<(f64, i64)> = docs
-            .iter()
-            .map(|(id, counts, length)| {
+        let average = docs.iter().map(|d| d.3).sum::<f64>() / docs.len() as f64;
+        let mut scored: Vec<(f64, i64, Vec<SnippetPart>)> = docs
+            .into_iter()
+            .map(|(id, parts, counts, length)| {
                 let norm = BM25_K1 * (1.0 - BM25_B + BM25_B * length / average.max(1.0));
                 let score = counts
                     .iter()
                     .zip(&weights)
                     .map(|(tf, idf)| idf * tf * (BM25_K1 + 1.0) / (tf + norm))
                     .sum::<f64>();
-                (score, *id)
+                (score, id, parts)
             })
             .collect();
         // Best first; among equals, the newest.
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
-        Ok(scored.into_iter().take(limit).map(|(_, id)| id).collect())
+        Ok(scored
+            .into_iter()
+            .take(limit)
+            .map(|(_, id, parts)| (id, parts))
+            .collect())
     }
 
     /// BM25's inverse document frequency of each scored term, from how many of the newest [`IDF_SAMPLE`]
@@ -561,23 +555,16 @@ impl Plan {
     }
 
     /// `SELECT columns` of the matches passing the filters, newest first (`?1` is the MATCH expression;
-    /// the other arguments are returned, numbered from `first_arg`). `join_all` joins the message and its
-    /// conversation even when no filter needs them.
-    fn select_sql(
-        &self,
-        q: &SearchQuery,
-        columns: &str,
-        join_all: bool,
-        first_arg: usize,
-    ) -> (String, Vec<Value>) {
+    /// the other arguments are returned, numbered from `first_arg`).
+    fn select_sql(&self, q: &SearchQuery, columns: &str, first_arg: usize) -> (String, Vec<Value>) {
         let t = self.primary.table();
         let mut sql = format!("SELECT {columns} FROM {t}");
         // CROSS JOIN keeps the index as the outer loop, walked newest first, whatever the planner guesses.
         let filtered = q.model.is_some() || q.from_ms.is_some() || q.to_ms.is_some();
-        if join_all || filtered || q.starred_only {
+        if filtered || q.starred_only {
             sql.push_str(&format!(" CROSS JOIN messages m ON m.id = {t}.rowid"));
         }
-        if join_all || q.starred_only {
+        if q.starred_only {
             sql.push_str(" CROSS JOIN conversations c ON c.id = m.conversation_id");
         }
         sql.push_str(&format!(" WHERE {t} MATCH ?1"));
@@ -804,6 +791,111 @@ fn highlight(
         }
     }
     out
+}
+
+/// A few words around the best cluster of matches, as FTS5's `snippet()` makes them: the window of
+/// [`Index::snippet_tokens`] tokens holding the most different matched words (then the most matches),
+/// centred on its matches, with `…` where the text was cut. A text that short is kept whole.
+fn cut_snippet(parts: Vec<SnippetPart>, index: Index) -> Vec<SnippetPart> {
+    let size = index.snippet_tokens();
+    let text: String = parts.iter().map(|p| p.text.as_str()).collect();
+    let tokens = token_spans(&text, index);
+    if tokens.len() <= size {
+        return parts;
+    }
+    let mut hits: Vec<(usize, usize, String)> = Vec::new();
+    let mut at = 0;
+    for part in &parts {
+        if part.hit {
+            hits.push((at, at + part.text.len(), fold(&part.text)));
+        }
+        at += part.text.len();
+    }
+    // The hit each token is part of (both lists are in text order).
+    let mut token_hit = vec![None; tokens.len()];
+    let mut h = 0;
+    for (i, &(start, end)) in tokens.iter().enumerate() {
+        while h < hits.len() && hits[h].1 <= start {
+            h += 1;
+        }
+        if h < hits.len() && hits[h].0 < end {
+            token_hit[i] = Some(h);
+        }
+    }
+    let (mut first, mut best) = (0, (0, 0));
+    for i in (0..tokens.len()).filter(|&i| token_hit[i].is_some()) {
+        let inside: Vec<usize> = token_hit[i..(i + size).min(tokens.len())]
+            .iter()
+            .flatten()
+            .copied()
+            .collect();
+        let mut words: Vec<&str> = inside.iter().map(|&k| hits[k].2.as_str()).collect();
+        words.sort_unstable();
+        words.dedup();
+        let score = (words.len(), inside.len());
+        if score > best {
+            best = score;
+            first = i;
+        }
+    }
+    let last = (first..(first + size).min(tokens.len()))
+        .rev()
+        .find(|&i| token_hit[i].is_some())
+        .unwrap_or(first);
+    let start = first
+        .saturating_sub((size - (last - first + 1).min(size)) / 2)
+        .min(tokens.len() - size);
+    let end = start + size;
+    let from = if start == 0 { 0 } else { tokens[start].0 };
+    let to = if end == tokens.len() {
+        text.len()
+    } else {
+        tokens[end - 1].1
+    };
+    let mut out = Vec::new();
+    if from > 0 {
+        push_part(&mut out, ELLIPSIS, false);
+    }
+    let mut at = from;
+    for (hit_start, hit_end, _) in &hits {
+        let (s, e) = ((*hit_start).clamp(from, to), (*hit_end).clamp(from, to));
+        if s >= e {
+            continue;
+        }
+        push_part(&mut out, &text[at..s], false);
+        push_part(&mut out, &text[s..e], true);
+        at = e;
+    }
+    push_part(&mut out, &text[at..to], false);
+    if to < text.len() {
+        push_part(&mut out, ELLIPSIS, false);
+    }
+    out
+}
+
+/// The byte spans of the tokens a snippet counts: words (runs of letters, digits and emoji) for the words index,
+/// characters other than spaces for the trigram index.
+fn token_spans(text: &str, index: Index) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match index {
+            Index::Trigram if !c.is_whitespace() => spans.push((i, i + c.len_utf8())),
+            Index::Trigram => {}
+            Index::Words if c.is_alphanumeric() || in_trigram_ranges(c) => {
+                open.get_or_insert(i);
+            }
+            Index::Words => {
+                if let Some(start) = open.take() {
+                    spans.push((start, i));
+                }
+            }
+        }
+    }
+    if let Some(start) = open {
+        spans.push((start, text.len()));
+    }
+    spans
 }
 
 /// `text` cut into pieces, `true` for the occurrences of any of `terms` (case-insensitive).

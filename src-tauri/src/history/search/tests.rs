@@ -678,9 +678,8 @@ fn delete_all_history_empties_the_indexes_and_search_works_after() {
 #[test]
 fn the_index_is_walked_newest_first_and_never_sorted_whole() {
     let (s, _) = store_with(&["x", "a word and a party 🎉🎉 here"]);
-    let plan = |text: &str, order: SearchOrder, filtered: bool| -> String {
+    let plan = |text: &str, filtered: bool| -> String {
         let mut q = SearchQuery::new(text);
-        q.order = order;
         if filtered {
             q.model = Some("m".into());
             q.starred_only = true;
@@ -690,8 +689,7 @@ fn the_index_is_walked_newest_first_and_never_sorted_whole() {
             let plan = Plan::new(conn, parse_terms(&q.text))?.unwrap();
             // Both orders walk the index the same way: newest takes the first `limit` rows, relevance
             // the first RELEVANCE_WINDOW, and ranks them in Rust.
-            let join_all = order == SearchOrder::Newest;
-            let (sql, more) = plan.select_sql(&q, "messages_fts.rowid", join_all, 2);
+            let (sql, more) = plan.select_sql(&q, "messages_fts.rowid", 2);
             let mut args = vec![Value::Text(plan.primary_match.clone())];
             args.extend(more);
             let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
@@ -707,13 +705,77 @@ fn the_index_is_walked_newest_first_and_never_sorted_whole() {
     // "word 🎉": the emoji's trigram matches filter the word matches; written without `+` the planner made
     // that list a rowid lookup, ran the words query once per trigram match and sorted everything (1.5 s).
     for (text, filtered) in [("word", false), ("word", true), ("word 🎉", false)] {
-        for order in [SearchOrder::Newest, SearchOrder::Relevance] {
-            let plan = plan(text, order, filtered);
-            assert!(
-                plan.starts_with("SCAN messages_fts VIRTUAL TABLE"),
-                "{plan}"
-            );
-            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
-        }
+        let plan = plan(text, filtered);
+        assert!(
+            plan.starts_with("SCAN messages_fts VIRTUAL TABLE"),
+            "{plan}"
+        );
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
+}
+
+#[test]
+fn a_long_snippet_shows_the_window_with_the_most_different_matched_words() {
+    let filler = |w: &str| format!("{w} ").repeat(40);
+    let text = format!(
+        "{}alpha {}alpha beta gamma {}alpha",
+        filler("one"),
+        filler("two"),
+        filler("three")
+    );
+    let (s, _) = store_with(&[&text]);
+    let hit = &search(&s, "alpha beta gamma")[0];
+    assert_eq!(hit_texts(hit), ["alpha", "beta", "gamma"]);
+    let shown: String = hit.snippet.iter().map(|p| p.text.as_str()).collect();
+    assert!(
+        shown.starts_with("…two two") && shown.ends_with("three three…"),
+        "{shown}"
+    );
+    assert_eq!(words_in(&shown), WORD_SNIPPET_TOKENS, "{shown}");
+}
+
+#[test]
+fn a_snippet_of_the_trigram_index_counts_characters() {
+    let text = format!("{}東京タワー{}", "あ".repeat(100), "い".repeat(100));
+    let (s, _) = store_with(&[&text]);
+    let hit = &search(&s, "東京")[0];
+    assert_eq!(hit_texts(hit), ["東京"]);
+    let shown: String = hit.snippet.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(shown.chars().count(), TRIGRAM_SNIPPET_TOKENS + 2, "{shown}");
+    assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+}
+
+#[test]
+fn a_match_at_the_end_of_a_long_text_ends_its_snippet() {
+    let parts = vec![
+        SnippetPart {
+            text: "x ".repeat(30),
+            hit: false,
+        },
+        SnippetPart {
+            text: "hit".into(),
+            hit: true,
+        },
+    ];
+    let cut = cut_snippet(parts, Index::Words);
+    assert!(cut[0].text.starts_with('…') && !cut[0].hit, "{cut:?}");
+    assert_eq!(
+        cut.last(),
+        Some(&SnippetPart {
+            text: "hit".into(),
+            hit: true
+        })
+    );
+    let no_hits = cut_snippet(
+        vec![SnippetPart {
+            text: "w ".repeat(30),
+            hit: false,
+        }],
+        Index::Words,
+    );
+    let shown: String = no_hits.iter().map(|p| p.text.as_str()).collect();
+    assert!(
+        shown.starts_with("w w") && shown.ends_with('…'),
+        "the start: {shown}"
+    );
 }
