@@ -5,6 +5,7 @@
 //! ```json
 //! { "format": "openrouter-desktop-history", "version": 1, "exported_at": <unix ms>, "app_version": "0.1.0",
 //!   "conversations": [ { "uid", "title", "model", "created_at", "updated_at", "starred", "archived",
+//!     "routing": absent | { "value": <Routing, as IPC.md>, "updated_at" },
 //!     "messages": [ { "role", "content", "reasoning", "status", "model", "provider", "generation_id",
 //!       "finish_reason", "native_finish_reason", "error": <JSON or null>, "created_at", "updated_at",
 //!       "usage": null | { "model", "provider", "generation_id", "prompt_tokens", "completion_tokens",
@@ -23,9 +24,11 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
 use crate::history::messages::{check_json, check_usage};
+use crate::history::models::save_routing;
 use crate::history::money::format_usd;
 use crate::history::store::{now_ms, Result};
 use crate::history::{HistoryError, HistoryStore, MessageStatus, Role, UsageRecord};
+use crate::routing::Routing;
 
 pub const EXPORT_FORMAT: &str = "openrouter-desktop-history";
 pub const EXPORT_VERSION: u32 = 1;
@@ -72,7 +75,17 @@ struct ExportConversation {
     starred: bool,
     #[serde(default)]
     archived: bool,
+    /// The conversation's own routing; absent when it uses the defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    routing: Option<ExportRouting>,
     messages: Vec<ExportMessage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct ExportRouting {
+    /// As stored, so fields a newer app wrote survive an export from this one.
+    value: serde_json::Value,
+    updated_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -268,11 +281,24 @@ fn read_conversation(conn: &Connection, id: i64) -> Result<ExportConversation> {
                 updated_at: r.get(4)?,
                 starred: r.get(5)?,
                 archived: r.get(6)?,
+                routing: None,
                 messages: Vec::new(),
             })
         })
         .optional()?
         .ok_or(HistoryError::NotFound("conversation"))?;
+    let routing = conn
+        .prepare_cached(
+            "SELECT routing_json, updated_at FROM conversation_routing WHERE conversation_id = ?1",
+        )?
+        .query_row([id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))
+        .optional()?
+        .and_then(|(json, updated_at)| {
+            Some(ExportRouting {
+                value: json_value(Some(json))?,
+                updated_at,
+            })
+        });
     let mut stmt = conn.prepare_cached(
         "SELECT m.role, m.content, m.reasoning, m.status, m.model, m.provider, m.generation_id,
                 m.finish_reason, m.native_finish_reason, m.error_json, m.created_at, m.updated_at,
@@ -321,6 +347,7 @@ fn read_conversation(conn: &Connection, id: i64) -> Result<ExportConversation> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(ExportConversation {
+        routing,
         messages,
         ..conversation
     })
@@ -339,6 +366,10 @@ fn check_conversation(c: &ExportConversation) -> Result<()> {
             c.title
         )));
     }
+    if let Some(routing) = &c.routing {
+        checked_routing(routing)
+            .map_err(|e| HistoryError::BadImport(format!("the routing of {:?} {e}", c.title)))?;
+    }
     for m in &c.messages {
         if let Some(u) = &m.usage {
             let record = usage_record(u);
@@ -353,6 +384,13 @@ fn check_conversation(c: &ExportConversation) -> Result<()> {
         check_json(error.as_deref())?;
     }
     Ok(())
+}
+
+/// The routing to store: read as this app reads it, and checked as if the user had saved it.
+fn checked_routing(routing: &ExportRouting) -> std::result::Result<Routing, String> {
+    let value: Routing =
+        serde_json::from_value(routing.value.clone()).map_err(|e| format!("does not read: {e}"))?;
+    value.checked().map_err(|e| format!("is refused: {e}"))
 }
 
 fn usage_record(u: &ExportUsage) -> UsageRecord {
@@ -391,6 +429,14 @@ fn import_conversation(tx: &Transaction, c: &ExportConversation) -> Result<Optio
         c.archived
     ])?;
     let conversation_id = tx.last_insert_rowid();
+    if let Some(routing) = &c.routing {
+        let checked = checked_routing(routing).map_err(HistoryError::BadImport)?;
+        if !checked.is_default() {
+            let json = serde_json::to_string(&checked)
+                .map_err(|_| HistoryError::InvalidInput("the routing could not be written"))?;
+            save_routing(tx, conversation_id, &json, routing.updated_at)?;
+        }
+    }
     for m in &c.messages {
         // A reply can only be streaming while this app streams it; an imported one was cut off.
         let status = match m.status {

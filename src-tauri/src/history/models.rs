@@ -1,7 +1,7 @@
 //! What the history keeps about models (schema version 3): each conversation's routing, the cached model
 //! list, and the models used most recently.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::history::store::{now_ms, Result};
 use crate::history::{HistoryError, HistoryStore};
@@ -56,13 +56,7 @@ impl HistoryStore {
                     [conversation_id],
                 )?;
             } else {
-                tx.execute(
-                    "INSERT INTO conversation_routing (conversation_id, routing_json, updated_at)
-                     VALUES (?1, ?2, ?3)
-                     ON CONFLICT (conversation_id) DO UPDATE
-                     SET routing_json = excluded.routing_json, updated_at = excluded.updated_at",
-                    params![conversation_id, json, now],
-                )?;
+                save_routing(tx, conversation_id, &json, now)?;
             }
             Ok(())
         })
@@ -136,3 +130,20 @@ impl HistoryStore {
 
 #[cfg(test)]
 mod tests;
+
+/// Writes a conversation's routing JSON (checked by the caller), replacing any it had.
+pub(crate) fn save_routing(
+    tx: &Transaction,
+    conversation_id: i64,
+    json: &str,
+    updated_at: i64,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO conversation_routing (conversation_id, routing_json, updated_at)
+         VALUES (?1, ?2, ?3)
+         ON CONFLICT (conversation_id) DO UPDATE
+         SET routing_json = excluded.routing_json, updated_at = excluded.updated_at",
+    )?
+    .execute(params![conversation_id, json, updated_at])?;
+    Ok(())
+}

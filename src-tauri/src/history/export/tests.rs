@@ -145,11 +145,30 @@ fn rich() -> HistoryStore {
     let b = s.create_conversation("Second", "openai/gpt-4o").unwrap();
     s.add_user_message(b.id, "hello").unwrap();
     s.set_starred(b.id, true).unwrap();
+    s.set_conversation_routing(b.id, &routing()).unwrap();
     let c = s
         .create_conversation("Archived, empty", "openai/gpt-4o")
         .unwrap();
     s.set_archived(c.id, true).unwrap();
     s
+}
+
+fn routing() -> crate::routing::Routing {
+    crate::routing::Routing {
+        fallback_models: vec![
+            "openai/gpt-4o-mini".into(),
+            "mistralai/mistral-small".into(),
+        ],
+        provider: Some(crate::routing::ProviderPrefs {
+            sort: Some(crate::routing::ProviderSort::Price),
+            ignore: vec!["deepinfra".into()],
+            zdr: true,
+            max_price_prompt: Some("1.5".into()),
+            ..Default::default()
+        }),
+        reasoning_effort: Some("high".into()),
+        web_search: true,
+    }
 }
 
 /// The export with the one field that differs between two exports (the time of the export) removed.
@@ -185,6 +204,17 @@ fn a_round_trip_through_an_empty_store_keeps_every_field() {
     assert_eq!(m["usage"]["raw"]["cost"], 0.0000368);
     assert_eq!(first["messages"][5]["error"]["kind"], "provider_down");
     assert!(first["uid"].as_str().unwrap().len() == 32);
+    assert!(
+        first.get("routing").is_none(),
+        "default routing is not written"
+    );
+    let second = &value["conversations"][1];
+    assert_eq!(
+        second["routing"]["value"]["fallback_models"][1],
+        "mistralai/mistral-small"
+    );
+    assert_eq!(second["routing"]["value"]["provider"]["sort"], "price");
+    assert!(second["routing"]["updated_at"].as_i64().unwrap() > 0);
 
     let other = HistoryStore::open_in_memory().unwrap();
     let report = other.import_json(&json).unwrap();
@@ -202,6 +232,13 @@ fn a_round_trip_through_an_empty_store_keeps_every_field() {
         "exporting the imported history gives the same file"
     );
     assert_eq!(ledger_rows(&other), 3);
+    let second = other.list_conversations().unwrap();
+    let second = second.iter().find(|c| c.title == "Second").unwrap();
+    assert_eq!(
+        other.conversation_routing(second.id).unwrap(),
+        Some(routing()),
+        "the routing comes back as it was"
+    );
 
     // What the page sees is the same too, ids aside.
     let strip = |list: Vec<crate::history::ConversationSummary>| {
@@ -404,6 +441,17 @@ fn bad_files_are_refused_whole_and_change_nothing() {
         (
             "unknown status",
             Box::new(|v| v["conversations"][0]["messages"][0]["status"] = "done".into()),
+        ),
+        (
+            "routing with a fallback that is not a model id",
+            Box::new(|v| {
+                v["conversations"][1]["routing"]["value"]["fallback_models"][0] =
+                    "not a model".into()
+            }),
+        ),
+        (
+            "routing that does not read",
+            Box::new(|v| v["conversations"][1]["routing"]["value"]["web_search"] = "yes".into()),
         ),
         (
             "fractional cost",
