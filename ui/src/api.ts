@@ -2,11 +2,24 @@
 // This is the only file that imports @tauri-apps/api.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { Catalogue, ModelBrowserState, ModelEndpoint, ModelPicks, ProviderInfo, Routing } from "./model-types";
+import type {
+  AccountStatus,
+  BudgetStatus,
+  KeyStatus,
+  LedgerExport,
+  PromptEstimate,
+  ReplyTiming,
+  SpendReport,
+  SpendTotals,
+  SpendWindows,
+  UsageCorrected,
+} from "./money-types";
 import { isExternalUrl } from "./safe-url";
 
 export { isExternalUrl };
 // The model catalogue's and routing's types (IPC.md "Models and routing").
 export * from "./model-types";
+export * from "./money-types";
 
 // ---------------------------------------------------------------------------
 // Shared types, exactly as serialized by the Rust core.
@@ -51,6 +64,10 @@ export interface Usage {
   reasoning_tokens: number | null;
   cached_tokens: number | null;
   cost_usd: number | null;
+  /** Exact cost in nano-dollars (USD × 1e9); absent from cores before issue 5. */
+  cost_nanos?: number | null;
+  /** "generation": looked up later with /generation (a stopped or cut-off reply). */
+  cost_source?: "stream" | "generation";
 }
 
 export type MessageStatus = "complete" | "streaming" | "stopped" | "interrupted" | "error";
@@ -68,6 +85,8 @@ export interface Message {
   error: UserError | null;
   usage: Usage | null;
   created_at: number;
+  /** Time to first token and total time of a reply; null for user messages and older replies. */
+  timing?: ReplyTiming | null;
 }
 
 export interface ConversationSummary {
@@ -207,6 +226,10 @@ export type Theme = "system" | "light" | "dark";
 export interface Settings {
   default_model: string;
   theme: Theme;
+  /** Monthly budget in US dollars as a decimal string ("20"); null = none. */
+  monthly_budget_usd?: string | null;
+  /** Warn when the key's remaining limit or the balance falls under this many dollars; null = off. */
+  low_balance_usd?: string | null;
 }
 
 export interface TurnStarted {
@@ -219,7 +242,13 @@ export type StreamEvent =
   | { type: "meta"; model: string | null; provider: string | null }
   | { type: "delta"; content: string; reasoning: string }
   | { type: "usage"; usage: Usage }
-  | { type: "done"; status: MessageStatus; finish_reason: string | null; error: UserError | null };
+  | {
+      type: "done";
+      status: MessageStatus;
+      finish_reason: string | null;
+      error: UserError | null;
+      timing?: ReplyTiming | null;
+    };
 
 // ---------------------------------------------------------------------------
 // Errors
@@ -519,4 +548,56 @@ export function startFreshHistory(): Promise<FreshHistory> {
 /** Tries the history file again; resolves null when it opened, else the problem as it is now. */
 export function retryOpenHistory(): Promise<HistoryProblem | null> {
   return call<HistoryProblem | null>("retry_open_history");
+}
+
+// ---------------------------------------------------------------------------
+// Money: spend, estimates, key and account figures, budget (IPC.md "Money (issue 5)")
+
+export function conversationSpend(conversationId: number): Promise<SpendTotals> {
+  return call<SpendTotals>("conversation_spend", { conversationId });
+}
+
+/** What the next request would cost in prompt tokens with `model`; local, no network. */
+export function estimatePrompt(conversationId: number | null, model: string, draft: string): Promise<PromptEstimate> {
+  return call<PromptEstimate>("estimate_prompt", { conversationId, model, draft });
+}
+
+export function spendWindows(): Promise<SpendWindows> {
+  return call<SpendWindows>("spend_windows");
+}
+
+/** Spend by day, model and conversation over local days `fromDay`..=`toDay` ("YYYY-MM-DD"). */
+export function spendReport(fromDay: string, toDay: string): Promise<SpendReport> {
+  return call<SpendReport>("spend_report", { fromDay, toDay });
+}
+
+export function keyStatus(): Promise<KeyStatus> {
+  return call<KeyStatus>("key_status");
+}
+
+export function saveManagementKey(key: string): Promise<AccountStatus> {
+  return call<AccountStatus>("save_management_key", { key });
+}
+
+export function forgetManagementKey(): Promise<null> {
+  return call<null>("forget_management_key");
+}
+
+export function accountStatus(): Promise<AccountStatus> {
+  return call<AccountStatus>("account_status");
+}
+
+export function budgetStatus(): Promise<BudgetStatus> {
+  return call<BudgetStatus>("budget_status");
+}
+
+/** Saves the ledger as CSV where the user picks; null when the user cancels (null days = everything). */
+export function exportLedgerCsv(fromDay: string | null, toDay: string | null): Promise<LedgerExport | null> {
+  return call<LedgerExport | null>("export_ledger_csv", { fromDay, toDay });
+}
+
+/** Calls `handler` whenever a stopped or cut-off reply's real cost arrives; resolves to an unsubscribe. */
+export async function onUsageCorrected(handler: (event: UsageCorrected) => void): Promise<() => void> {
+  const { listen } = await import("@tauri-apps/api/event");
+  return listen<UsageCorrected>("usage-corrected", (event) => handler(event.payload));
 }
