@@ -4,6 +4,7 @@ import {
   formatContextLength,
   formatCost,
   formatModelPrice,
+  formatNanos,
   formatPricePerMillion,
   formatTokens,
   formatUsd,
@@ -111,5 +112,48 @@ describe("prices", () => {
     expect(formatContextLength(2000000)).toBe("2M");
     expect(formatContextLength(512)).toBe("512");
     expect(formatContextLength(null)).toBe("");
+  });
+});
+
+describe("formatNanos", () => {
+  it.each([
+    [0, "$0.00"],
+    [1, "$0.000000001"],
+    [36_800, "$0.0000368"],
+    [10_000_000, "$0.01"],
+    [12_345_678, "$0.012345678"],
+    [500_000_000, "$0.50"],
+    [1_000_000_000, "$1.00"],
+    [1_500_000_000, "$1.50"],
+    [999_999_999_999, "$999.999999999"],
+    [1_000_000_000_000, "$1,000.00"],
+    [1_234_567_891_234, "$1,234.567891234"],
+    [9_000_000_000_000_000, "$9,000,000.00"],
+  ])("%d → %s", (nanos, expected) => {
+    expect(formatNanos(nanos)).toBe(expected);
+  });
+
+  it("is exact where floating-point dollars are not", () => {
+    // 0.1 + 0.2 dollars as nano-dollars: no 0.30000000000000004.
+    expect(formatNanos(100_000_000 + 200_000_000)).toBe("$0.30");
+    // Near the largest exact integer: every digit kept.
+    expect(formatNanos(9_007_199_254_740_991)).toBe("$9,007,199.254740991");
+  });
+
+  it("shows a minus sign for negative amounts (a refund or a balance below zero)", () => {
+    expect(formatNanos(-1_500_000_000)).toBe("-$1.50");
+    expect(formatNanos(-36_800)).toBe("-$0.0000368");
+  });
+
+  it("rounds a stray fraction to the nearest nano-dollar and gives nothing for a non-number", () => {
+    expect(formatNanos(36_800.4)).toBe("$0.0000368");
+    expect(formatNanos(Number.NaN)).toBe("");
+    expect(formatNanos(Number.POSITIVE_INFINITY)).toBe("");
+  });
+
+  it("never uses exponent notation", () => {
+    for (let exponent = 0; exponent <= 15; exponent++) {
+      expect(formatNanos(37 * 10 ** exponent)).toMatch(/^\$[\d,]+\.\d{2,9}$/);
+    }
   });
 });

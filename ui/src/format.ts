@@ -29,6 +29,24 @@ export function formatUsd(value: number, minDecimals = 2): string {
   return `${sign}$${fraction === undefined ? grouped : `${grouped}.${fraction}`}`;
 }
 
+const NANOS_PER_DOLLAR = 1_000_000_000n;
+
+/**
+ * An exact amount of nano-dollars (USD × 1e9, as the core sends money) in dollars, with every significant
+ * digit so fractions of a cent stay visible: 36800 → "$0.0000368", 1_500_000_000 → "$1.50", 0 → "$0.00",
+ * 1_234_500_000_000 → "$1,234.50". Integer arithmetic (BigInt), never floating-point dollars; a
+ * non-integer is rounded to the nearest nano-dollar, and a non-finite number gives "".
+ */
+export function formatNanos(n: number): string {
+  if (!Number.isFinite(n)) return "";
+  const nanos = BigInt(Math.round(n));
+  const negative = nanos < 0n;
+  const abs = negative ? -nanos : nanos;
+  const whole = integer.format(abs / NANOS_PER_DOLLAR);
+  const fraction = (abs % NANOS_PER_DOLLAR).toString().padStart(9, "0").replace(/0+$/, "").padEnd(2, "0");
+  return `${negative ? "-" : ""}$${whole}.${fraction}`;
+}
+
 /** The cost of one reply: "free" for 0, "" when unknown. */
 export function formatCost(costUsd: number | null | undefined): string {
   if (costUsd === null || costUsd === undefined || !Number.isFinite(costUsd)) return "";
