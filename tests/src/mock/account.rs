@@ -1,4 +1,5 @@
-//! `/models`, `/key`, `/credits`, `/generation` and the OAuth code exchange `/auth/keys`.
+//! `/models`, `/key`, `/credits`, `/generation` and the OAuth code exchange `/auth/keys` (`/activity` is in
+//! `activity.rs`).
 
 use std::collections::HashMap;
 
@@ -12,7 +13,7 @@ use super::auth::{self, Caller};
 use super::chunks::{random_alnum, random_hex};
 use super::errors::ErrorReply;
 use super::fixtures;
-use super::state::{State, StreamEnd};
+use super::state::{LimitReset, State};
 
 /// Largest page `/models` serves (the real API's cap).
 const MAX_MODELS_PAGE: usize = 1000;
@@ -23,6 +24,17 @@ fn require_key(headers: &HeaderMap) -> Result<(String, bool), ErrorReply> {
         Caller::Key { key, management } => Ok((key, management)),
         Caller::Anonymous => Err(ErrorReply::no_credentials()),
         Caller::Rejected => Err(ErrorReply::user_not_found()),
+    }
+}
+
+/// A management key, or the 401 / 403 the real API sends (`/credits`, `/activity`).
+pub fn require_management(headers: &HeaderMap) -> Result<String, ErrorReply> {
+    match require_key(headers)? {
+        (key, true) => Ok(key),
+        (_, false) => Err(ErrorReply::new(
+            StatusCode::FORBIDDEN,
+            "Only management keys can perform this operation",
+        )),
     }
 }
 
@@ -73,31 +85,48 @@ pub async fn models(
         .into_response()
 }
 
-/// `GET /key`: the spec's example shape, with the caller's masked key as label.
+/// `GET /key`: the spec's example shape, with the caller's masked key as label. The usage windows follow
+/// `key_usage` and the BYOK ones `byok_usage` (0) unless a test set them; `limit_remaining` is the limit minus
+/// the usage of the `limit_reset` period (all-time `usage` when it is `null`).
 pub async fn key(AxumState(state): AxumState<State>, headers: HeaderMap) -> Response {
     let (key, management) = match require_key(&headers) {
         Ok(found) => found,
         Err(error) => return error.into_response(),
     };
     let account = state.account();
+    let windows = state.key_windows();
+    let usage = account.key_usage;
+    let usage_daily = windows.usage_daily.unwrap_or(usage);
+    let usage_weekly = windows.usage_weekly.unwrap_or(usage);
+    let usage_monthly = windows.usage_monthly.unwrap_or(usage);
+    let byok_usage = windows.byok_usage.unwrap_or(0.0);
+    let limit_reset = windows
+        .limit_reset
+        .unwrap_or(account.key_limit.map(|_| LimitReset::Monthly));
+    let counted = match limit_reset {
+        Some(LimitReset::Daily) => usage_daily,
+        Some(LimitReset::Weekly) => usage_weekly,
+        Some(LimitReset::Monthly) => usage_monthly,
+        None => usage,
+    };
     let limit_remaining = account
         .key_limit
-        .map(|limit| ((limit - account.key_usage) * 1e6).round() / 1e6);
+        .map(|limit| ((limit - counted) * 1e6).round() / 1e6);
     Json(json!({
         "data": {
             "label": auth::masked_label(&key),
             "limit": account.key_limit,
             "limit_remaining": limit_remaining,
-            "limit_reset": if account.key_limit.is_some() { Some("monthly") } else { None },
+            "limit_reset": limit_reset.map(LimitReset::as_str),
             "include_byok_in_limit": false,
-            "usage": account.key_usage,
-            "usage_daily": account.key_usage,
-            "usage_weekly": account.key_usage,
-            "usage_monthly": account.key_usage,
-            "byok_usage": 0.0,
-            "byok_usage_daily": 0.0,
-            "byok_usage_weekly": 0.0,
-            "byok_usage_monthly": 0.0,
+            "usage": usage,
+            "usage_daily": usage_daily,
+            "usage_weekly": usage_weekly,
+            "usage_monthly": usage_monthly,
+            "byok_usage": byok_usage,
+            "byok_usage_daily": windows.byok_usage_daily.unwrap_or(byok_usage),
+            "byok_usage_weekly": windows.byok_usage_weekly.unwrap_or(byok_usage),
+            "byok_usage_monthly": windows.byok_usage_monthly.unwrap_or(byok_usage),
             "is_free_tier": account.is_free_tier,
             "is_management_key": management,
             "is_provisioning_key": management,
@@ -119,14 +148,9 @@ pub async fn key(AxumState(state): AxumState<State>, headers: HeaderMap) -> Resp
 
 /// `GET /credits`: 403 for an ordinary key, as the real API does now; totals for a management key.
 pub async fn credits(AxumState(state): AxumState<State>, headers: HeaderMap) -> Response {
-    match require_key(&headers) {
+    match require_management(&headers) {
         Err(error) => error.into_response(),
-        Ok((_, false)) => ErrorReply::new(
-            StatusCode::FORBIDDEN,
-            "Only management keys can perform this operation",
-        )
-        .into_response(),
-        Ok((_, true)) => {
+        Ok(_) => {
             let account = state.account();
             Json(json!({"data": {"total_credits": account.total_credits, "total_usage": account.total_usage}}))
                 .into_response()
@@ -135,7 +159,9 @@ pub async fn credits(AxumState(state): AxumState<State>, headers: HeaderMap) -> 
 }
 
 /// `GET /generation?id=`: the recorded body with `id` echoed; for a reply this mock served, its model, tokens,
-/// cost, and `cancelled` when the client went away mid-stream.
+/// cost, and `cancelled` when the client went away before it finished (tokens and cost then of what was sent).
+/// While a test asks for it, the first N lookups of each id get the spec's 404, like the real API right after
+/// a generation.
 pub async fn generation(
     AxumState(state): AxumState<State>,
     headers: HeaderMap,
@@ -151,6 +177,12 @@ pub async fn generation(
         )
         .into_response();
     };
+    if state.generation_lookup_hidden(id) {
+        return match fixtures::openapi_example("GET /generation 404 application/json") {
+            Some(body) => (StatusCode::NOT_FOUND, Json(body)).into_response(),
+            None => ErrorReply::new(StatusCode::NOT_FOUND, "Resource not found").into_response(),
+        };
+    }
     let mut body = fixtures::generation();
     let Some(data) = body.get_mut("data").and_then(Value::as_object_mut) else {
         return ErrorReply::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
@@ -158,18 +190,13 @@ pub async fn generation(
     };
     data.insert("id".into(), Value::String(id.clone()));
     if let Some(served) = state.generation(id) {
-        let cancelled = state
-            .requests()
-            .iter()
-            .find(|r| r.id == served.request_id)
-            .is_some_and(|r| r.stream_end == Some(StreamEnd::ClientGone));
         let set = |data: &mut serde_json::Map<String, Value>, key: &str, value: Value| {
             data.insert(key.to_owned(), value);
         };
         set(data, "model", json!(served.model));
         set(data, "provider_name", json!(served.provider));
         set(data, "streamed", json!(served.streamed));
-        set(data, "cancelled", json!(cancelled));
+        set(data, "cancelled", json!(served.cancelled));
         set(data, "finish_reason", json!(served.finish_reason));
         set(data, "native_finish_reason", json!(served.finish_reason));
         set(data, "tokens_prompt", json!(served.prompt_tokens));

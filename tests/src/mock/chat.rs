@@ -150,6 +150,7 @@ impl<'a> Turn<'a> {
                 reasoning_tokens,
                 cost: usage.cost,
                 finish_reason: finish.map(str::to_owned),
+                cancelled: false,
             },
         );
         usage
@@ -171,9 +172,10 @@ impl<'a> Turn<'a> {
         }
     }
 
+    /// A whole non-streamed body: once it is handed over, the generation is complete.
     fn json_text(&self, text: String) -> Reply {
         let mut plan = Plan::new();
-        plan.raw(text);
+        plan.raw(text).finished();
         self.json(plan)
     }
 
@@ -191,10 +193,12 @@ impl<'a> Turn<'a> {
         }
         let mut plan = Plan::new();
         let waited = delay.saturating_mul(u32::try_from(pieces.len()).unwrap_or(u32::MAX));
-        plan.pause(waited).raw(
-            self.generation
-                .result(replies::text_message(text), "stop", &usage),
-        );
+        plan.pause(waited)
+            .raw(
+                self.generation
+                    .result(replies::text_message(text), "stop", &usage),
+            )
+            .finished();
         self.json(plan)
     }
 
@@ -259,6 +263,7 @@ impl<'a> Turn<'a> {
                     let mut plan =
                         replies::text_stream(generation, &pieces, self.delay, &usage, Ending::Open);
                     plan.event(&generation.error_chunk(*code, message, &usage))
+                        .finished()
                         .done();
                     self.sse(plan)
                 } else {
@@ -352,13 +357,16 @@ impl<'a> Turn<'a> {
         let mut plan = Plan::new();
         plan.comment(replies::PROCESSING)
             .event(&generation.chunk(json!({"role": "assistant", "content": "Before "}), None))
+            .progress(replies::share(usage.completion_tokens, 7, 13), 0)
             .raw(format!(
                 "data: {{\"id\":\"{}\",\"choices\":[{{\"delta\":{{\"content\":\"broken\n\n",
                 generation.id
             ))
             .event(&generation.chunk(json!({"role": "assistant", "content": "after."}), None))
+            .progress(usage.completion_tokens, 0)
             .event(&generation.chunk(json!({"role": "assistant", "content": ""}), Some("stop")))
             .event(&generation.usage_chunk(&usage))
+            .finished()
             .done();
         self.sse(plan)
     }

@@ -90,7 +90,17 @@ impl Usage {
     }
 }
 
-fn round_usd(value: f64) -> f64 {
+impl Usage {
+    /// `completion_tokens_details.reasoning_tokens`.
+    pub fn reasoning_tokens(&self) -> u64 {
+        self.completion_tokens_details
+            .get("reasoning_tokens")
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+    }
+}
+
+pub fn round_usd(value: f64) -> f64 {
     (value * 1e10).round() / 1e10
 }
 

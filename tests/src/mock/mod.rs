@@ -13,8 +13,20 @@
 //! The server runs on its own thread with its own Tokio runtime, so it keeps answering whatever the caller does
 //! (a current-thread test runtime, blocking calls, a child process). Dropping the [`MockServer`] stops it and
 //! closes every connection.
+//!
+//! Billing ("money") controls, each also reachable over HTTP under `/__mock/` (documented in `tests/README.md`):
+//! - [`MockServer::set_account`] / [`MockServer::set_key_windows`] (`POST /__mock/account`): what `/key` and
+//!   `/credits` report, including `usage_daily/weekly/monthly`, `limit_reset` and `byok_usage*`.
+//! - [`MockServer::set_activity`] (`POST /__mock/activity`): the rows `GET /activity` serves a management key
+//!   (none by default; only the last 30 completed UTC days are served).
+//! - [`MockServer::set_generation_not_found_lookups`] (`POST /__mock/generation`): the first N lookups of each
+//!   generation id get 404, as the real API does right after a generation.
+//!
+//! A reply the client stops mid-stream stays in `/generation` with `cancelled: true` and the tokens and cost of
+//! what had been sent.
 
 mod account;
+mod activity;
 mod auth;
 mod body;
 mod catalog;
@@ -39,7 +51,7 @@ use tokio::sync::oneshot;
 pub use errors::MOCK_USER_ID;
 pub use replies::default_markdown;
 pub use scenario::{ErrorVariant, Scenario};
-pub use state::{Account, MockConfig, RecordedRequest, StreamEnd};
+pub use state::{Account, KeyWindows, LimitReset, MockConfig, RecordedRequest, StreamEnd};
 
 use state::{SharedState, State};
 
@@ -181,9 +193,30 @@ impl MockServer {
             .collect()
     }
 
-    /// Sets what `/key` and `/credits` report.
+    /// Sets what `/key` and `/credits` report (the `/key` windows set by [`Self::set_key_windows`] stay).
     pub fn set_account(&self, account: Account) {
         self.state.set_account(account);
+    }
+
+    /// Sets `/key`'s usage windows, `limit_reset` and BYOK usage independently of [`Account`] (`None` fields
+    /// follow it as before).
+    pub fn set_key_windows(&self, windows: KeyWindows) {
+        self.state.set_key_windows(windows);
+    }
+
+    /// Replaces the rows `/activity` serves with `rows`, the JSON array `POST /__mock/activity` takes; returns
+    /// how many were stored, or why they were refused.
+    pub fn set_activity(&self, rows: serde_json::Value) -> Result<usize, String> {
+        let seeds = activity::parse_seeds(rows)?;
+        let stored = seeds.len();
+        self.state.set_activity(seeds);
+        Ok(stored)
+    }
+
+    /// From now on the first `lookups` `/generation` lookups of each id answer 404 (0: answer at once, the
+    /// default).
+    pub fn set_generation_not_found_lookups(&self, lookups: u32) {
+        self.state.set_generation_not_found_lookups(lookups);
     }
 
     /// Makes `/models` answer with this HTTP error status (`None`: answer normally again).
@@ -197,7 +230,8 @@ impl MockServer {
         self.state.set_models(models);
     }
 
-    /// Forgets requests, queued scenarios and generations; restores the default account and model list.
+    /// Forgets requests, queued scenarios, generations and seeded activity; restores the default account, `/key`
+    /// windows, `/generation` answers and model list.
     pub fn reset(&self) {
         self.state.reset();
     }

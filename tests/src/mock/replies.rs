@@ -21,7 +21,18 @@ pub enum Ending {
     Open,
 }
 
-/// `: OPENROUTER PROCESSING`, an empty first delta, one chunk per piece (`delay` apart), then the ending.
+/// `tokens` scaled by `sent / total` (rounded down; all of them once everything is sent): the tokens a stopped
+/// reply is billed for.
+pub fn share(tokens: u64, sent: usize, total: usize) -> u64 {
+    if sent >= total {
+        return tokens;
+    }
+    let scaled = u128::from(tokens) * sent as u128 / total as u128;
+    u64::try_from(scaled).unwrap_or(tokens)
+}
+
+/// `: OPENROUTER PROCESSING`, an empty first delta, one chunk per piece (`delay` apart), then the ending. After
+/// each piece, the share of `usage`'s completion tokens sent so far (by bytes) is marked for billing a stop.
 pub fn text_stream(
     generation: &Generation,
     pieces: &[String],
@@ -32,14 +43,19 @@ pub fn text_stream(
     let mut plan = Plan::new();
     plan.comment(PROCESSING)
         .event(&generation.chunk(content_delta(""), None));
+    let total: usize = pieces.iter().map(String::len).sum();
+    let mut sent = 0;
     for piece in pieces {
+        sent += piece.len();
         plan.pause(delay)
-            .event(&generation.chunk(content_delta(piece), None));
+            .event(&generation.chunk(content_delta(piece), None))
+            .progress(share(usage.completion_tokens, sent, total), 0);
     }
     if ending != Ending::Open {
         plan.pause(delay)
             .event(&generation.chunk(content_delta(""), Some("stop")))
-            .event(&generation.usage_chunk(usage));
+            .event(&generation.usage_chunk(usage))
+            .finished();
         if ending == Ending::Done {
             plan.done();
         }
@@ -167,23 +183,34 @@ pub fn reasoning_stream(
     delay: Duration,
     usage: &Usage,
 ) -> Plan {
+    let reasoning_tokens = usage.reasoning_tokens();
+    let answer_tokens = usage.completion_tokens.saturating_sub(reasoning_tokens);
     let mut plan = Plan::new();
     plan.comment(PROCESSING)
         .event(&generation.chunk(reasoning_delta("", None, json!([])), None));
+    let mut sent = 0;
     for piece in word_pieces(reasoning, 3) {
+        sent += piece.len();
+        let thought = share(reasoning_tokens, sent, reasoning.len());
         let detail = json!([{"type": "reasoning.text", "text": piece, "format": REASONING_FORMAT, "index": 0}]);
         plan.pause(delay)
-            .event(&generation.chunk(reasoning_delta("", Some(&piece), detail), None));
+            .event(&generation.chunk(reasoning_delta("", Some(&piece), detail), None))
+            .progress(thought, thought);
     }
     let signature = json!([{"type": "reasoning.text", "signature": SIGNATURE, "format": REASONING_FORMAT, "index": 0}]);
     plan.comment(PROCESSING)
         .event(&generation.chunk(reasoning_delta("", None, signature), None));
+    let mut sent = 0;
     for piece in word_pieces(answer, 2) {
+        sent += piece.len();
+        let said = share(answer_tokens, sent, answer.len());
         plan.pause(delay)
-            .event(&generation.chunk(reasoning_delta(&piece, None, json!([])), None));
+            .event(&generation.chunk(reasoning_delta(&piece, None, json!([])), None))
+            .progress(reasoning_tokens + said, reasoning_tokens);
     }
     plan.event(&generation.chunk(reasoning_delta("", None, json!([])), Some("stop")))
         .event(&generation.usage_chunk(usage))
+        .finished()
         .done();
     plan
 }
@@ -224,19 +251,25 @@ const TOOL_CALLS: &[(&str, &str, &[&str])] = &[
 pub fn tool_call_stream(generation: &Generation, delay: Duration, usage: &Usage) -> Plan {
     let mut plan = Plan::new();
     plan.comment(PROCESSING);
+    let total: usize = TOOL_CALLS.iter().map(|(_, _, f)| f.len()).sum();
+    let mut sent = 0;
     for (index, (id, name, fragments)) in TOOL_CALLS.iter().enumerate() {
         for (n, fragment) in fragments.iter().enumerate() {
+            sent += 1;
             let call = if n == 0 {
                 json!({"index": index, "id": id, "type": "function", "function": {"name": name, "arguments": fragment}})
             } else {
                 json!({"index": index, "function": {"arguments": fragment}, "type": "function"})
             };
             let delta = json!({"role": "assistant", "content": null, "tool_calls": [call]});
-            plan.pause(delay).event(&generation.chunk(delta, None));
+            plan.pause(delay)
+                .event(&generation.chunk(delta, None))
+                .progress(share(usage.completion_tokens, sent, total), 0);
         }
     }
     plan.event(&generation.chunk(content_delta(""), Some("tool_calls")))
         .event(&generation.usage_chunk(usage))
+        .finished()
         .done();
     plan
 }
@@ -280,5 +313,14 @@ mod tests {
             assert!(pieces.iter().all(|p| !p.is_empty()));
         }
         assert_eq!(huge_text(1000).len(), 1000);
+    }
+
+    #[test]
+    fn share_scales_down_and_ends_at_the_whole() {
+        assert_eq!(share(100, 0, 50), 0);
+        assert_eq!(share(100, 25, 50), 50);
+        assert_eq!(share(100, 49, 50), 98);
+        assert_eq!(share(100, 50, 50), 100);
+        assert_eq!(share(7, 0, 0), 7);
     }
 }

@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use super::account;
+use super::activity;
 use super::auth;
 use super::catalog;
 use super::chat;
@@ -33,6 +34,7 @@ pub fn router(state: State) -> Router {
         .route("/key", get(account::key))
         .route("/auth/key", get(account::key))
         .route("/credits", get(account::credits))
+        .route("/activity", get(activity::activity))
         .route("/generation", get(account::generation))
         .route("/auth/keys", post(account::exchange_code))
         .route("/chat/completions", post(chat::chat_completions));
@@ -44,6 +46,11 @@ pub fn router(state: State) -> Router {
         .route("/requests", get(control::requests))
         .route("/reset", post(control::reset))
         .route("/account", post(control::set_account))
+        .route(
+            "/activity",
+            post(control::set_activity).get(control::served_activity),
+        )
+        .route("/generation", post(control::set_generation))
         .route("/models", post(control::set_models))
         .route("/fixtures", get(control::fixtures));
     Router::new()
