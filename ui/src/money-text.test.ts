@@ -100,7 +100,7 @@ describe("the line under a reply", () => {
     }));
     expect(replyMetaSpoken(parts)).toBe(
       "Reply details: model openai/gpt-4o-mini, provider OpenAI, 12 tokens in (4 of them cached), 9 out (3 of them reasoning), " +
-        "cost $0.0000368, first token after 0.4 seconds, 9.0 tokens per second.",
+        "cost $0.0000368, first token after 0.4 seconds, 9 tokens per second.",
     );
     expect(replyMetaSpoken([])).toBe("");
   });

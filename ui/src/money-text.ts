@@ -136,8 +136,9 @@ export function formatSeconds(ms: number): string {
   return seconds < 10 ? seconds.toFixed(1) : String(Math.round(seconds));
 }
 
+/** 7.46 → "7.5", 6 → "6", 52.4 → "52". */
 function formatRate(rate: number): string {
-  return rate < 10 ? rate.toFixed(1) : formatCount(Math.round(rate));
+  return rate < 10 ? String(Number(rate.toFixed(1))) : formatCount(Math.round(rate));
 }
 
 // ---------------------------------------------------------------------------

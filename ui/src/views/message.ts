@@ -1,8 +1,16 @@
 // One message as an <article>: the user's text as plain text; the assistant's answer as sanitized
 // markdown (streamed or finished), its reasoning in a collapsible block, its status and a line with
-// model · provider · tokens · cost.
-import { toUserError, type Message, type MessageStatus, type StreamEvent, type Usage, type UserError } from "../api";
-import { formatCost, formatTokens } from "../format";
+// model · provider · tokens · cost · time to first token · tokens per second.
+import {
+  toUserError,
+  type Message,
+  type MessageStatus,
+  type ReplyTiming,
+  type StreamEvent,
+  type Usage,
+  type UserError,
+} from "../api";
+import { replyMetaParts, replyMetaSpoken } from "../money-text";
 import { renderMarkdownInto } from "../render/markdown";
 import { StreamingMarkdown } from "../render/stream";
 import { actionButton, type ErrorHandlers } from "./alert";
@@ -36,12 +44,17 @@ export class AssistantMessage {
   private readonly answer: HTMLElement;
   private readonly statusLine: HTMLElement;
   private readonly metaLine: HTMLElement;
+  /** The meta line as one sentence for screen readers (the short visible line is hidden from them). */
+  private readonly metaSpoken: HTMLElement;
   private answerStream: StreamingMarkdown | null = null;
   private reasoningStream: StreamingMarkdown | null = null;
   private model: string | null = null;
   private provider: string | null = null;
   private usage: Usage | null = null;
+  private timing: ReplyTiming | null = null;
   private status: MessageStatus = "streaming";
+  /** When the reply was asked for or ended (unix ms): where a Retry-After wait counts from. */
+  private endedAt = Date.now();
   private receivedText = false;
   id: number | null = null;
 
@@ -56,8 +69,10 @@ export class AssistantMessage {
     this.reasoningBlock.hidden = true;
     this.answer = el("div", { className: "answer markdown" });
     this.statusLine = el("div", { className: "message-status" });
-    this.metaLine = el("p", { className: "message-meta" });
+    this.metaLine = el("p", { className: "message-meta", attrs: { "aria-hidden": "true" } });
     this.metaLine.hidden = true;
+    this.metaSpoken = el("p", { className: "visually-hidden message-meta-spoken" });
+    this.metaSpoken.hidden = true;
     this.element = el(
       "article",
       { className: "message assistant", attrs: { "data-role": "assistant", "data-status": "streaming" } },
@@ -65,6 +80,7 @@ export class AssistantMessage {
       this.answer,
       this.statusLine,
       this.metaLine,
+      this.metaSpoken,
     );
   }
 
@@ -91,6 +107,8 @@ export class AssistantMessage {
     view.model = message.model;
     view.provider = message.provider;
     view.usage = message.usage;
+    view.timing = message.timing ?? null;
+    view.endedAt = message.created_at;
     view.setStatus(message.status, message.error, message.finish_reason);
     return view;
   }
@@ -102,6 +120,12 @@ export class AssistantMessage {
 
   get isStreaming(): boolean {
     return this.status === "streaming";
+  }
+
+  /** The real cost of a stopped or cut-off reply arrived later (the `usage-corrected` event). */
+  correctUsage(usage: Usage): void {
+    this.usage = usage;
+    this.renderMeta();
   }
 
   apply(event: StreamEvent): void {
@@ -132,6 +156,8 @@ export class AssistantMessage {
         this.answerStream?.finish();
         this.reasoningStream?.finish();
         this.element.removeAttribute("aria-busy");
+        this.timing = event.timing ?? null;
+        this.endedAt = Date.now();
         this.setStatus(event.status, event.error === null ? null : toUserError(event.error), event.finish_reason);
         break;
     }
@@ -151,8 +177,18 @@ export class AssistantMessage {
     this.status = status;
     this.element.dataset["status"] = status;
     const parts: Node[] = [];
-    const retry = (label = "Retry"): HTMLButtonElement =>
-      button(label, () => this.handlers.retry(this), { className: "secondary retry" });
+    /** Buttons that ask again: held back while OpenRouter asked to wait (Retry-After). */
+    const retries: HTMLButtonElement[] = [];
+    const retry = (label = "Retry"): HTMLButtonElement => {
+      const made = button(label, () => this.handlers.retry(this), { className: "secondary retry" });
+      retries.push(made);
+      return made;
+    };
+    const errorAction = (shown: UserError): HTMLButtonElement | null => {
+      const made = actionButton(shown, this.errorHandlers());
+      if (made && shown.action?.kind === "retry") retries.push(made);
+      return made;
+    };
     switch (status) {
       case "streaming":
         if (!this.receivedText) this.showWaiting();
@@ -164,15 +200,15 @@ export class AssistantMessage {
       case "interrupted": {
         parts.push(el("span", { className: "status-label", text: "Interrupted" }));
         if (error && error.message) parts.push(el("span", { className: "status-detail", text: error.message }));
-        const action = error ? actionButton(error, this.errorHandlers()) : null;
-        if (action && error?.action?.kind !== "retry") parts.push(action);
+        const action = error && error.action?.kind !== "retry" ? errorAction(error) : null;
+        if (action) parts.push(action);
         parts.push(retry());
         break;
       }
       case "error": {
         const shown = error ?? { kind: "unknown", message: "The reply failed." };
         parts.push(el("span", { className: "status-error", text: shown.message }));
-        const action = actionButton(shown, this.errorHandlers());
+        const action = errorAction(shown);
         if (action) parts.push(action);
         if (shown.action?.kind !== "retry" && shown.action?.kind !== "enter_key") parts.push(retry());
         break;
@@ -187,6 +223,10 @@ export class AssistantMessage {
         break;
     }
     this.statusLine.replaceChildren(...parts);
+    const wait = error?.retry_after_secs;
+    if (typeof wait === "number" && wait > 0) {
+      for (const held of retries) holdUntil(held, this.endedAt + wait * 1000);
+    }
     this.renderMeta();
   }
 
@@ -200,17 +240,53 @@ export class AssistantMessage {
   }
 
   private renderMeta(): void {
-    const parts: string[] = [];
-    if (this.model) parts.push(this.model);
-    if (this.provider) parts.push(this.provider);
-    if (this.usage) {
-      parts.push(formatTokens(this.usage));
-      const cost = formatCost(this.usage.cost_usd);
-      if (cost !== "") parts.push(cost);
+    const parts = replyMetaParts({
+      model: this.model,
+      provider: this.provider,
+      usage: this.usage,
+      timing: this.timing,
+      status: this.status,
+    });
+    const nodes: (Node | string)[] = [];
+    for (const part of parts) {
+      if (nodes.length > 0) nodes.push(" \u00b7 ");
+      nodes.push(el("span", { className: `meta-${part.kind}`, text: part.text, attrs: part.title ? { title: part.title } : {} }));
     }
-    this.metaLine.textContent = parts.join(" · ");
+    this.metaLine.replaceChildren(...nodes);
     this.metaLine.hidden = parts.length === 0;
+    this.metaSpoken.textContent = replyMetaSpoken(parts);
+    this.metaSpoken.hidden = parts.length === 0;
   }
+}
+
+/** Longer waits than this (a daily cap) are left to the error's own sentence, without a countdown. */
+const MAX_COUNTDOWN_MS = 60 * 60 * 1000;
+
+/**
+ * Keeps a retry button disabled until `until` (unix ms), counting the seconds down in its label, so a
+ * rate-limited request is not sent again before OpenRouter said it may be. Its label changes are not
+ * read out every second (aria-live off inside the log's live region).
+ */
+function holdUntil(retry: HTMLButtonElement, until: number): void {
+  const label = retry.textContent ?? "";
+  if (until - Date.now() > MAX_COUNTDOWN_MS) return;
+  retry.setAttribute("aria-live", "off");
+  const tick = (): void => {
+    const leftMs = until - Date.now();
+    if (leftMs <= 0) {
+      retry.disabled = false;
+      retry.textContent = label;
+      retry.removeAttribute("title");
+      return;
+    }
+    const seconds = Math.ceil(leftMs / 1000);
+    retry.disabled = true;
+    retry.textContent = `${label} (${seconds} s)`;
+    retry.title = `OpenRouter asked to wait ${seconds === 1 ? "1 second" : `${seconds} seconds`} before trying again`;
+    // Wake when the shown number of seconds goes down by one.
+    setTimeout(tick, leftMs - (seconds - 1) * 1000);
+  };
+  tick();
 }
 
 const LINE_PX = 24;
