@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -16,7 +16,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::catalog::{base_id, reasoning_of};
 use crate::history::{
-    HistoryError, HistoryStore, Message, MessageEnd, MessageStatus, MessageUsage, Role, UsageRecord,
+    CostSource, HistoryError, HistoryStore, Message, MessageEnd, MessageStatus, MessageUsage,
+    ReplyTiming, Role, UsageRecord,
 };
 use crate::openrouter::{ApiError, ChatEvent, ChatMessage, ChatRequest, Client, ErrorKind, Usage};
 use crate::routing::Routing;
@@ -49,6 +50,7 @@ pub enum StreamEvent {
         status: MessageStatus,
         finish_reason: Option<String>,
         error: Option<UserError>,
+        timing: Option<ReplyTiming>,
     },
 }
 
@@ -377,6 +379,7 @@ impl Chat {
             status: reply.status,
             finish_reason: reply.finish_reason.clone(),
             error,
+            timing: Some(reply.timing()),
         });
     }
 }
@@ -422,11 +425,16 @@ struct Reply {
     generation_id: Option<String>,
     usage: Option<Usage>,
     error: Option<UserError>,
+    /// When the request was sent, and when the first token (text or reasoning) arrived.
+    sent_at: Instant,
+    first_token_at: Option<Instant>,
 }
 
 impl Reply {
     fn new(id: i64, sink: Arc<dyn EventSink>) -> Self {
         Self {
+            sent_at: Instant::now(),
+            first_token_at: None,
             id,
             sink,
             ui_content: String::new(),
@@ -459,7 +467,11 @@ impl Reply {
                 self.sink.send(StreamEvent::Meta { model, provider });
             }
             ChatEvent::Delta { content, reasoning } => {
-                self.has_text |= !content.is_empty() || !reasoning.is_empty();
+                let has_text = !content.is_empty() || !reasoning.is_empty();
+                if has_text && self.first_token_at.is_none() {
+                    self.first_token_at = Some(Instant::now());
+                }
+                self.has_text |= has_text;
                 self.ui_content.push_str(&content);
                 self.ui_reasoning.push_str(&reasoning);
                 self.db_content.push_str(&content);
@@ -476,6 +488,7 @@ impl Reply {
                         record.reasoning_tokens,
                         record.cached_tokens,
                         record.cost_nanos,
+                        record.source,
                     ),
                 });
                 self.usage = Some(usage);
@@ -536,6 +549,16 @@ impl Reply {
                 .error
                 .as_ref()
                 .and_then(|e| serde_json::to_string(e).ok()),
+            timing: self.timing(),
+        }
+    }
+
+    /// Milliseconds from sending to the first token and to now (the end).
+    fn timing(&self) -> ReplyTiming {
+        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        ReplyTiming {
+            first_token_ms: self.first_token_at.map(|t| ms(t - self.sent_at)),
+            duration_ms: Some(ms(self.sent_at.elapsed())),
         }
     }
 }
@@ -548,6 +571,7 @@ fn usage_record(u: &Usage) -> UsageRecord {
         cached_tokens: u.cached_tokens().map(|t| t as i64),
         cost_nanos: u.cost.map(crate::history::usd_to_nanos),
         raw_json: serde_json::to_string(u).ok(),
+        source: CostSource::Stream,
     }
 }
 
@@ -579,6 +603,7 @@ mod tests {
             status: MessageStatus::Stopped,
             finish_reason: None,
             error: None,
+            timing: None,
         })
         .expect("json");
         assert_eq!(done["type"], "done");

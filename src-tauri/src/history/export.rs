@@ -10,7 +10,8 @@
 //!       "finish_reason", "native_finish_reason", "error": <JSON or null>, "created_at", "updated_at",
 //!       "usage": null | { "model", "provider", "generation_id", "prompt_tokens", "completion_tokens",
 //!         "reasoning_tokens", "cached_tokens", "cost_nanos", "cost_usd": "0.0000368", "raw": <JSON or null>,
-//!         "created_at", "updated_at" } } ] } ] }
+//!         "cost_source": "stream" | "generation", "created_at", "updated_at" },
+//!       "first_token_ms", "duration_ms" } ] } ] }
 //! ```
 //! Local row ids are not exported: they mean nothing in another database. A conversation is identified by
 //! its `uid` (random, given when it was created); importing a conversation whose `uid` is already there
@@ -26,8 +27,9 @@ use serde::{Deserialize, Serialize};
 use crate::history::messages::{check_json, check_usage};
 use crate::history::models::save_routing;
 use crate::history::money::format_usd;
+use crate::history::spend::civil_from_days;
 use crate::history::store::{now_ms, Result};
-use crate::history::{HistoryError, HistoryStore, MessageStatus, Role, UsageRecord};
+use crate::history::{CostSource, HistoryError, HistoryStore, MessageStatus, Role, UsageRecord};
 use crate::routing::Routing;
 
 pub const EXPORT_FORMAT: &str = "openrouter-desktop-history";
@@ -111,6 +113,11 @@ struct ExportMessage {
     updated_at: i64,
     #[serde(default)]
     usage: Option<ExportUsage>,
+    /// Time to first token and total time of a reply, from sending (ms).
+    #[serde(default)]
+    first_token_ms: Option<i64>,
+    #[serde(default)]
+    duration_ms: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,6 +142,9 @@ struct ExportUsage {
     /// The `usage` object as the API sent it.
     #[serde(default)]
     raw: Option<serde_json::Value>,
+    /// `generation`: the figures were looked up after the reply stopped.
+    #[serde(default)]
+    cost_source: CostSource,
     created_at: i64,
     updated_at: i64,
 }
@@ -303,7 +313,8 @@ fn read_conversation(conn: &Connection, id: i64) -> Result<ExportConversation> {
         "SELECT m.role, m.content, m.reasoning, m.status, m.model, m.provider, m.generation_id,
                 m.finish_reason, m.native_finish_reason, m.error_json, m.created_at, m.updated_at,
                 u.id, u.model, u.provider, u.generation_id, u.prompt_tokens, u.completion_tokens,
-                u.reasoning_tokens, u.cached_tokens, u.cost_nanos, u.usage_json, u.created_at, u.updated_at
+                u.reasoning_tokens, u.cached_tokens, u.cost_nanos, u.usage_json, u.created_at, u.updated_at,
+                u.cost_source, m.first_token_ms, m.duration_ms
          FROM messages m LEFT JOIN usage_ledger u ON u.message_id = m.id
          WHERE m.conversation_id = ?1 ORDER BY m.id",
     )?;
@@ -326,6 +337,7 @@ fn read_conversation(conn: &Connection, id: i64) -> Result<ExportConversation> {
                         raw: json_value(r.get(21)?),
                         created_at: r.get(22)?,
                         updated_at: r.get(23)?,
+                        cost_source: r.get(24)?,
                     })
                 }
             };
@@ -343,6 +355,8 @@ fn read_conversation(conn: &Connection, id: i64) -> Result<ExportConversation> {
                 created_at: r.get(10)?,
                 updated_at: r.get(11)?,
                 usage,
+                first_token_ms: r.get(25)?,
+                duration_ms: r.get(26)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -401,6 +415,7 @@ fn usage_record(u: &ExportUsage) -> UsageRecord {
         cached_tokens: u.cached_tokens,
         cost_nanos: u.cost_nanos,
         raw_json: u.raw.as_ref().map(serde_json::Value::to_string),
+        source: u.cost_source,
     }
 }
 
@@ -445,8 +460,9 @@ fn import_conversation(tx: &Transaction, c: &ExportConversation) -> Result<Optio
         };
         tx.prepare_cached(
             "INSERT INTO messages (conversation_id, role, content, reasoning, status, model, provider,
-                 generation_id, finish_reason, native_finish_reason, error_json, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                 generation_id, finish_reason, native_finish_reason, error_json, created_at, updated_at,
+                 first_token_ms, duration_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )?
         .execute(params![
             conversation_id,
@@ -461,11 +477,13 @@ fn import_conversation(tx: &Transaction, c: &ExportConversation) -> Result<Optio
             m.native_finish_reason,
             m.error.as_ref().map(serde_json::Value::to_string),
             m.created_at,
-            m.updated_at
+            m.updated_at,
+            m.first_token_ms.map(|ms| ms.max(0)),
+            m.duration_ms.map(|ms| ms.max(0))
         ])?;
         let message_id = tx.last_insert_rowid();
         if let Some(u) = &m.usage {
-            import_usage(tx, message_id, u)?;
+            import_usage(tx, message_id, conversation_id, u)?;
         }
     }
     Ok(Some(c.messages.len()))
@@ -474,23 +492,29 @@ fn import_conversation(tx: &Transaction, c: &ExportConversation) -> Result<Optio
 /// Links the reply to its spend. When this generation's ledger row is still here from an earlier copy of
 /// the message (deleted since, the row kept because the money was spent), that row is linked again rather
 /// than a second one added: the ledger never counts one generation twice.
-fn import_usage(tx: &Transaction, message_id: i64, u: &ExportUsage) -> Result<()> {
+fn import_usage(
+    tx: &Transaction,
+    message_id: i64,
+    conversation_id: i64,
+    u: &ExportUsage,
+) -> Result<()> {
     if let Some(generation) = &u.generation_id {
         let relinked = tx
             .prepare_cached(
-                "UPDATE usage_ledger SET message_id = ?1
+                "UPDATE usage_ledger SET message_id = ?1, conversation_id = ?3
                  WHERE id = (SELECT id FROM usage_ledger
                              WHERE generation_id = ?2 AND message_id IS NULL ORDER BY id LIMIT 1)",
             )?
-            .execute(params![message_id, generation])?;
+            .execute(params![message_id, generation, conversation_id])?;
         if relinked > 0 {
             return Ok(());
         }
     }
     tx.prepare_cached(
         "INSERT INTO usage_ledger (message_id, model, provider, generation_id, prompt_tokens,
-             completion_tokens, reasoning_tokens, cached_tokens, cost_nanos, usage_json, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             completion_tokens, reasoning_tokens, cached_tokens, cost_nanos, usage_json, created_at, updated_at,
+             conversation_id, cost_source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         message_id,
@@ -504,7 +528,9 @@ fn import_usage(tx: &Transaction, message_id: i64, u: &ExportUsage) -> Result<()
         u.cost_nanos,
         u.raw.as_ref().map(serde_json::Value::to_string),
         u.created_at,
-        u.updated_at
+        u.updated_at,
+        conversation_id,
+        u.cost_source
     ])?;
     Ok(())
 }
@@ -653,20 +679,6 @@ fn format_utc(ms: i64) -> String {
         minutes / 60,
         minutes % 60
     )
-}
-
-/// Days since 1970-01-01 to (year, month, day): Howard Hinnant's `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]

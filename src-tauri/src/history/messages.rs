@@ -2,10 +2,11 @@
 
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
+use crate::history::ledger::FIRST_CHECK_DELAY_MS;
 use crate::history::store::{found, now_ms, Result};
 use crate::history::{
     HistoryError, HistoryStore, Message, MessageEnd, MessagePage, MessageStatus, MessageUsage,
-    Role, UsageRecord,
+    ReplyTiming, Role, UsageRecord,
 };
 
 /// One message with its usage; the ledger row is joined in, so the cost is stored once.
@@ -13,7 +14,8 @@ const MESSAGE_SELECT: &str = "
     SELECT m.id, m.conversation_id, m.role, m.content, m.reasoning, m.status, m.model, m.provider,
            m.finish_reason, m.error_json, m.created_at, m.native_finish_reason, m.generation_id,
            m.updated_at,
-           u.prompt_tokens, u.completion_tokens, u.reasoning_tokens, u.cached_tokens, u.cost_nanos
+           u.prompt_tokens, u.completion_tokens, u.reasoning_tokens, u.cached_tokens, u.cost_nanos,
+           u.cost_source, m.first_token_ms, m.duration_ms
     FROM messages m LEFT JOIN usage_ledger u ON u.message_id = m.id";
 
 impl HistoryStore {
@@ -201,8 +203,11 @@ impl HistoryStore {
         let now = now_ms();
         self.write_durably(|tx| {
             update_end(tx, id, &end, now)?;
-            if let Some(usage) = &end.usage {
-                upsert_usage(tx, id, usage, now)?;
+            match (&end.usage, &end.generation_id) {
+                (Some(usage), _) => upsert_usage(tx, id, usage, now)?,
+                // Billed but never told what (stopped, cut off): look it up later with /generation.
+                (None, Some(generation)) => queue_generation_check(tx, id, generation, now)?,
+                (None, None) => {}
             }
             touch_conversation_of(tx, id, now)
         })
@@ -308,7 +313,8 @@ fn update_end(tx: &Transaction, id: i64, end: &MessageEnd, now: i64) -> Result<(
         "UPDATE messages
          SET status = ?2, finish_reason = ?3, native_finish_reason = ?4,
              model = coalesce(?5, model), provider = coalesce(?6, provider),
-             generation_id = coalesce(?7, generation_id), error_json = ?8, updated_at = ?9
+             generation_id = coalesce(?7, generation_id), error_json = ?8, updated_at = ?9,
+             first_token_ms = ?10, duration_ms = ?11
          WHERE id = ?1 AND role = 'assistant'",
         params![
             id,
@@ -319,25 +325,43 @@ fn update_end(tx: &Transaction, id: i64, end: &MessageEnd, now: i64) -> Result<(
             end.provider,
             end.generation_id,
             end.error_json,
-            now
+            now,
+            end.timing.first_token_ms.map(|ms| ms.max(0)),
+            end.timing.duration_ms.map(|ms| ms.max(0))
         ],
     )?;
     found(changed, "reply")
 }
 
+fn queue_generation_check(tx: &Transaction, id: i64, generation: &str, now: i64) -> Result<()> {
+    tx.execute(
+        "INSERT INTO generation_checks (generation_id, message_id, conversation_id, next_at, created_at)
+         SELECT ?2, id, conversation_id, ?3, ?4 FROM messages WHERE id = ?1
+         ON CONFLICT (generation_id) DO NOTHING",
+        params![id, generation, now + FIRST_CHECK_DELAY_MS, now],
+    )?;
+    Ok(())
+}
+
 /// One ledger row per message: a later correction replaces the figures but keeps when it was first spent.
-fn upsert_usage(tx: &Transaction, message_id: i64, usage: &UsageRecord, now: i64) -> Result<()> {
+pub(crate) fn upsert_usage(
+    tx: &Transaction,
+    message_id: i64,
+    usage: &UsageRecord,
+    now: i64,
+) -> Result<()> {
     let changed = tx.execute(
-        "INSERT INTO usage_ledger (message_id, model, provider, generation_id, prompt_tokens,
-             completion_tokens, reasoning_tokens, cached_tokens, cost_nanos, usage_json, created_at, updated_at)
-         SELECT id, model, provider, generation_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8
+        "INSERT INTO usage_ledger (message_id, conversation_id, model, provider, generation_id,
+             prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens, cost_nanos, usage_json,
+             cost_source, created_at, updated_at)
+         SELECT id, conversation_id, model, provider, generation_id, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8, ?8
          FROM messages WHERE id = ?1
          ON CONFLICT (message_id) DO UPDATE SET
              model = excluded.model, provider = excluded.provider, generation_id = excluded.generation_id,
              prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens,
              reasoning_tokens = excluded.reasoning_tokens, cached_tokens = excluded.cached_tokens,
              cost_nanos = excluded.cost_nanos, usage_json = excluded.usage_json,
-             updated_at = excluded.updated_at",
+             cost_source = excluded.cost_source, updated_at = excluded.updated_at",
         params![
             message_id,
             usage.prompt_tokens,
@@ -346,7 +370,8 @@ fn upsert_usage(tx: &Transaction, message_id: i64, usage: &UsageRecord, now: i64
             usage.cached_tokens,
             usage.cost_nanos,
             usage.raw_json,
-            now
+            now,
+            usage.source
         ],
     )?;
     found(changed, "message")
@@ -418,6 +443,7 @@ fn message_from_row(row: &Row) -> rusqlite::Result<Message> {
         generation_id: row.get(12)?,
         updated_at: row.get(13)?,
         usage: usage_from_row(row)?,
+        timing: timing_from_row(row)?,
     })
 }
 
@@ -431,7 +457,16 @@ fn usage_from_row(row: &Row) -> rusqlite::Result<Option<MessageUsage>> {
         row.get(16)?,
         row.get(17)?,
         row.get(18)?,
+        row.get(19)?,
     )))
+}
+
+fn timing_from_row(row: &Row) -> rusqlite::Result<Option<ReplyTiming>> {
+    let timing = ReplyTiming {
+        first_token_ms: row.get(20)?,
+        duration_ms: row.get(21)?,
+    };
+    Ok((timing != ReplyTiming::default()).then_some(timing))
 }
 
 /// The schema only admits valid JSON; should something else get in, the message still loads.

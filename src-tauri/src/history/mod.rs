@@ -11,12 +11,14 @@
 //! Search (`search.rs`) is SQLite FTS5, kept in sync by triggers; export and import are in `export.rs`.
 
 mod export;
+pub mod ledger;
 mod messages;
 pub mod models;
 mod money;
 mod open;
 mod schema;
 mod search;
+pub mod spend;
 mod store;
 mod types;
 
@@ -29,8 +31,8 @@ pub use search::{
 };
 pub use store::HistoryStore;
 pub use types::{
-    ConversationCursor, ConversationPage, ConversationSummary, Message, MessageEnd, MessagePage,
-    MessageStatus, MessageUsage, Role, UsageRecord,
+    ConversationCursor, ConversationPage, ConversationSummary, CostSource, Message, MessageEnd,
+    MessagePage, MessageStatus, MessageUsage, ReplyTiming, Role, UsageRecord,
 };
 
 use rusqlite::ErrorCode;

@@ -4,6 +4,7 @@
 //!
 //! Version 2 (issue 3) adds search, conversation flags and export identities; see [`V2`].
 //! Version 3 (issue 4) adds per-conversation routing and the cached model list; see [`V3`].
+//! Version 4 (issue 5) adds the spend summaries, reply timings and pending cost look-ups; see [`V4`].
 //!
 //! Notes for the migrations to come:
 //! - Money (issue 5): `usage_ledger` is the ledger. Its rows outlive their message (`ON DELETE SET NULL`)
@@ -203,7 +204,179 @@ CREATE TABLE model_cache_state (
 CREATE INDEX conversations_by_model ON conversations (model, updated_at);
 "#;
 
-const MIGRATION_LIST: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3)];
+/// The per-day spend summaries computed from the whole ledger: migration 4 fills them with it, and
+/// `history::spend` runs it again when the computer's time zone changes (the days are local).
+macro_rules! spend_days_backfill {
+    () => {
+        "
+INSERT INTO spend_days (day, model, replies, free_replies, unpriced_replies, cost_nanos, prompt_tokens,
+                        completion_tokens, reasoning_tokens, cached_tokens)
+SELECT date(created_at / 1000, 'unixepoch', 'localtime'), coalesce(model, ''), count(*),
+       sum(cost_nanos IS 0), sum(cost_nanos IS NULL), coalesce(sum(cost_nanos), 0), sum(prompt_tokens),
+       sum(completion_tokens), coalesce(sum(reasoning_tokens), 0), coalesce(sum(cached_tokens), 0)
+FROM usage_ledger GROUP BY 1, 2;
+INSERT INTO spend_conversation_days (day, conversation_id, replies, cost_nanos)
+SELECT date(created_at / 1000, 'unixepoch', 'localtime'), coalesce(conversation_id, 0), count(*),
+       coalesce(sum(cost_nanos), 0)
+FROM usage_ledger GROUP BY 1, 2;
+"
+    };
+}
+
+/// [`spend_days_backfill`] over empty tables.
+pub(crate) const REBUILD_SPEND_DAYS: &str = concat!(
+    "DELETE FROM spend_days; DELETE FROM spend_conversation_days;",
+    spend_days_backfill!()
+);
+
+/// Version 4 (issue 5): money.
+///
+/// - `usage_ledger.conversation_id`: which conversation a spend belongs to, kept when the conversation is
+///   deleted (no foreign key: the money was spent), so "most expensive conversations" and a conversation's
+///   running total are one indexed read. `cost_source` says whether the figures came with the stream or were
+///   looked up later with `/generation`.
+/// - `messages.first_token_ms` / `duration_ms`: time to first token and total time of a reply, from sending.
+/// - `spend_days` (day × model) and `spend_conversation_days` (day × conversation): the ledger summed per
+///   local calendar day, kept by triggers on the ledger, so the Billing view reads a few thousand rows
+///   instead of a million. Days are the computer's local days (`'localtime'`: daylight saving included).
+///   The zone they were computed in is recorded in `app_meta` (`spend_days_zone`); when the computer's time
+///   zone changes, `history::spend` recomputes both tables from the ledger.
+/// - `generation_checks`: replies whose real cost must be looked up later with `/generation` (a stopped or
+///   cut-off stream never receives its usage), with their retry schedule. Keyed by generation id, without a
+///   foreign key: a deleted reply was still paid for.
+const V4: &str = concat!(
+    r#"
+ALTER TABLE usage_ledger ADD COLUMN conversation_id INTEGER;
+UPDATE usage_ledger SET conversation_id = (SELECT conversation_id FROM messages WHERE id = message_id);
+CREATE INDEX usage_ledger_by_conversation ON usage_ledger (conversation_id) WHERE conversation_id IS NOT NULL;
+ALTER TABLE usage_ledger ADD COLUMN cost_source TEXT NOT NULL DEFAULT 'stream'
+    CHECK (cost_source IN ('stream', 'generation'));
+
+ALTER TABLE messages ADD COLUMN first_token_ms INTEGER CHECK (first_token_ms >= 0);
+ALTER TABLE messages ADD COLUMN duration_ms INTEGER CHECK (duration_ms >= 0);
+
+CREATE TABLE app_meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE spend_days (
+    day                TEXT NOT NULL,      -- local YYYY-MM-DD
+    model              TEXT NOT NULL,      -- '' when not known
+    replies            INTEGER NOT NULL,
+    free_replies       INTEGER NOT NULL,
+    unpriced_replies   INTEGER NOT NULL,
+    cost_nanos         INTEGER NOT NULL,
+    prompt_tokens      INTEGER NOT NULL,
+    completion_tokens  INTEGER NOT NULL,
+    reasoning_tokens   INTEGER NOT NULL,
+    cached_tokens      INTEGER NOT NULL,
+    PRIMARY KEY (day, model)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE spend_conversation_days (
+    day              TEXT NOT NULL,
+    conversation_id  INTEGER NOT NULL,     -- 0 when not known
+    replies          INTEGER NOT NULL,
+    cost_nanos       INTEGER NOT NULL,
+    PRIMARY KEY (day, conversation_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER usage_ledger_spend_insert AFTER INSERT ON usage_ledger BEGIN
+    INSERT INTO spend_days (day, model, replies, free_replies, unpriced_replies, cost_nanos,
+                            prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens)
+    VALUES (date(new.created_at / 1000, 'unixepoch', 'localtime'), coalesce(new.model, ''), 1,
+            (new.cost_nanos IS 0), (new.cost_nanos IS NULL), coalesce(new.cost_nanos, 0),
+            new.prompt_tokens, new.completion_tokens, coalesce(new.reasoning_tokens, 0),
+            coalesce(new.cached_tokens, 0))
+    ON CONFLICT (day, model) DO UPDATE SET
+        replies = replies + excluded.replies, free_replies = free_replies + excluded.free_replies,
+        unpriced_replies = unpriced_replies + excluded.unpriced_replies,
+        cost_nanos = cost_nanos + excluded.cost_nanos, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+        completion_tokens = completion_tokens + excluded.completion_tokens,
+        reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+        cached_tokens = cached_tokens + excluded.cached_tokens;
+    INSERT INTO spend_conversation_days (day, conversation_id, replies, cost_nanos)
+    VALUES (date(new.created_at / 1000, 'unixepoch', 'localtime'), coalesce(new.conversation_id, 0), 1,
+            coalesce(new.cost_nanos, 0))
+    ON CONFLICT (day, conversation_id) DO UPDATE SET
+        replies = replies + excluded.replies, cost_nanos = cost_nanos + excluded.cost_nanos;
+END;
+CREATE TRIGGER usage_ledger_spend_delete AFTER DELETE ON usage_ledger BEGIN
+    INSERT INTO spend_days (day, model, replies, free_replies, unpriced_replies, cost_nanos,
+                            prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens)
+    VALUES (date(old.created_at / 1000, 'unixepoch', 'localtime'), coalesce(old.model, ''), -1,
+            -(old.cost_nanos IS 0), -(old.cost_nanos IS NULL), -coalesce(old.cost_nanos, 0),
+            -old.prompt_tokens, -old.completion_tokens, -coalesce(old.reasoning_tokens, 0),
+            -coalesce(old.cached_tokens, 0))
+    ON CONFLICT (day, model) DO UPDATE SET
+        replies = replies + excluded.replies, free_replies = free_replies + excluded.free_replies,
+        unpriced_replies = unpriced_replies + excluded.unpriced_replies,
+        cost_nanos = cost_nanos + excluded.cost_nanos, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+        completion_tokens = completion_tokens + excluded.completion_tokens,
+        reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+        cached_tokens = cached_tokens + excluded.cached_tokens;
+    INSERT INTO spend_conversation_days (day, conversation_id, replies, cost_nanos)
+    VALUES (date(old.created_at / 1000, 'unixepoch', 'localtime'), coalesce(old.conversation_id, 0), -1,
+            -coalesce(old.cost_nanos, 0))
+    ON CONFLICT (day, conversation_id) DO UPDATE SET
+        replies = replies + excluded.replies, cost_nanos = cost_nanos + excluded.cost_nanos;
+END;
+CREATE TRIGGER usage_ledger_spend_update AFTER UPDATE OF created_at, model, conversation_id, prompt_tokens,
+    completion_tokens, reasoning_tokens, cached_tokens, cost_nanos ON usage_ledger BEGIN
+    INSERT INTO spend_days (day, model, replies, free_replies, unpriced_replies, cost_nanos,
+                            prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens)
+    VALUES (date(old.created_at / 1000, 'unixepoch', 'localtime'), coalesce(old.model, ''), -1,
+            -(old.cost_nanos IS 0), -(old.cost_nanos IS NULL), -coalesce(old.cost_nanos, 0),
+            -old.prompt_tokens, -old.completion_tokens, -coalesce(old.reasoning_tokens, 0),
+            -coalesce(old.cached_tokens, 0))
+    ON CONFLICT (day, model) DO UPDATE SET
+        replies = replies + excluded.replies, free_replies = free_replies + excluded.free_replies,
+        unpriced_replies = unpriced_replies + excluded.unpriced_replies,
+        cost_nanos = cost_nanos + excluded.cost_nanos, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+        completion_tokens = completion_tokens + excluded.completion_tokens,
+        reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+        cached_tokens = cached_tokens + excluded.cached_tokens;
+    INSERT INTO spend_conversation_days (day, conversation_id, replies, cost_nanos)
+    VALUES (date(old.created_at / 1000, 'unixepoch', 'localtime'), coalesce(old.conversation_id, 0), -1,
+            -coalesce(old.cost_nanos, 0))
+    ON CONFLICT (day, conversation_id) DO UPDATE SET
+        replies = replies + excluded.replies, cost_nanos = cost_nanos + excluded.cost_nanos;
+    INSERT INTO spend_days (day, model, replies, free_replies, unpriced_replies, cost_nanos,
+                            prompt_tokens, completion_tokens, reasoning_tokens, cached_tokens)
+    VALUES (date(new.created_at / 1000, 'unixepoch', 'localtime'), coalesce(new.model, ''), 1,
+            (new.cost_nanos IS 0), (new.cost_nanos IS NULL), coalesce(new.cost_nanos, 0),
+            new.prompt_tokens, new.completion_tokens, coalesce(new.reasoning_tokens, 0),
+            coalesce(new.cached_tokens, 0))
+    ON CONFLICT (day, model) DO UPDATE SET
+        replies = replies + excluded.replies, free_replies = free_replies + excluded.free_replies,
+        unpriced_replies = unpriced_replies + excluded.unpriced_replies,
+        cost_nanos = cost_nanos + excluded.cost_nanos, prompt_tokens = prompt_tokens + excluded.prompt_tokens,
+        completion_tokens = completion_tokens + excluded.completion_tokens,
+        reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+        cached_tokens = cached_tokens + excluded.cached_tokens;
+    INSERT INTO spend_conversation_days (day, conversation_id, replies, cost_nanos)
+    VALUES (date(new.created_at / 1000, 'unixepoch', 'localtime'), coalesce(new.conversation_id, 0), 1,
+            coalesce(new.cost_nanos, 0))
+    ON CONFLICT (day, conversation_id) DO UPDATE SET
+        replies = replies + excluded.replies, cost_nanos = cost_nanos + excluded.cost_nanos;
+END;
+
+"#,
+    spend_days_backfill!(),
+    r#"
+CREATE TABLE generation_checks (
+    generation_id    TEXT PRIMARY KEY,
+    message_id       INTEGER,
+    conversation_id  INTEGER,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_at          INTEGER NOT NULL,   -- unix ms: not before
+    created_at       INTEGER NOT NULL
+) STRICT;
+"#
+);
+
+const MIGRATION_LIST: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
 
 /// The characters that send a message to the trigram index, and a search term to it: exactly the ranges of
 /// the `GLOB` in `messages_fts_tri_source` (a test checks every boundary against SQLite).
@@ -268,8 +441,10 @@ mod tests {
         assert_eq!(
             tables,
             [
+                "app_meta",
                 "conversation_routing",
                 "conversations",
+                "generation_checks",
                 "messages",
                 "messages_fts",
                 "messages_fts_config",
@@ -284,6 +459,8 @@ mod tests {
                 "messages_fts_tri_terms",
                 "model_cache",
                 "model_cache_state",
+                "spend_conversation_days",
+                "spend_days",
                 "usage_ledger"
             ]
         );

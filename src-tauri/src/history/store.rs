@@ -78,6 +78,7 @@ impl HistoryStore {
         if let Some(inner) = Arc::get_mut(&mut store.inner) {
             inner.interrupted_on_open = interrupted;
         }
+        store.follow_time_zone()?;
         Ok(store)
     }
 

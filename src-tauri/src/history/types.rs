@@ -98,8 +98,43 @@ pub struct MessageUsage {
     pub cached_tokens: Option<i64>,
     /// Derived from `cost_nanos` for the page; sums in Rust use `cost_nanos`.
     pub cost_usd: Option<f64>,
-    #[serde(skip)]
+    /// USD × 10⁹, exact.
     pub cost_nanos: Option<i64>,
+    pub cost_source: CostSource,
+}
+
+/// Where a ledger row's figures came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostSource {
+    /// The `usage` the streamed reply ended with.
+    #[default]
+    Stream,
+    /// Looked up afterwards with `/generation` (a stopped or cut-off reply never gets its usage).
+    Generation,
+}
+
+impl CostSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Stream => "stream",
+            Self::Generation => "generation",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Self::Stream, Self::Generation]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+sql_as_name!(CostSource);
+
+/// Time to first token and total time of a reply, both from sending the request (`ReplyTiming` in IPC.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ReplyTiming {
+    pub first_token_ms: Option<i64>,
+    pub duration_ms: Option<i64>,
 }
 
 impl MessageUsage {
@@ -109,6 +144,7 @@ impl MessageUsage {
         reasoning_tokens: Option<i64>,
         cached_tokens: Option<i64>,
         cost_nanos: Option<i64>,
+        cost_source: CostSource,
     ) -> Self {
         Self {
             prompt_tokens,
@@ -117,6 +153,7 @@ impl MessageUsage {
             cached_tokens,
             cost_usd: cost_nanos.map(nanos_to_usd),
             cost_nanos,
+            cost_source,
         }
     }
 }
@@ -138,6 +175,8 @@ pub struct Message {
     pub usage: Option<MessageUsage>,
     /// Unix milliseconds.
     pub created_at: i64,
+    /// A reply's time to first token and total time; `None` for user messages and older replies.
+    pub timing: Option<ReplyTiming>,
     #[serde(skip)]
     pub native_finish_reason: Option<String>,
     /// OpenRouter's generation id, to look the real cost up later (`/generation`).
@@ -215,6 +254,7 @@ pub struct UsageRecord {
     pub cost_nanos: Option<i64>,
     /// The raw `usage` object as JSON, kept for full fidelity (export, later corrections).
     pub raw_json: Option<String>,
+    pub source: CostSource,
 }
 
 /// How a streamed reply ended.
@@ -231,6 +271,7 @@ pub struct MessageEnd {
     pub usage: Option<UsageRecord>,
     /// The serialized `UserError`, stored as given and handed back to the page as JSON.
     pub error_json: Option<String>,
+    pub timing: ReplyTiming,
 }
 
 #[cfg(test)]
@@ -246,6 +287,7 @@ impl MessageEnd {
             generation_id: None,
             usage: None,
             error_json: None,
+            timing: ReplyTiming::default(),
         }
     }
 }

@@ -1,10 +1,21 @@
 // The message box: Enter sends, Shift+Enter is a new line; while a reply streams, Send becomes Stop and
-// the box stays usable for writing the next message.
-import { el } from "./elements";
+// the box stays usable for writing the next message. Above it a slot for notices (the budget), below it
+// one quiet line of hint (the prompt estimate), which the box points to as its description.
+import { el, uniqueId } from "./elements";
 
 export interface ComposerHandlers {
   onSend: (text: string) => void;
   onStop: () => void;
+  /** The draft changed (typed, or set from code). */
+  onDraftChange?: () => void;
+  /** Shown above the box (e.g. the budget notices). */
+  notices?: HTMLElement;
+}
+
+/** The hint line's text and tooltip. */
+export interface ComposerHint {
+  text: string;
+  title: string;
 }
 
 const MAX_HEIGHT_PX = 240;
@@ -16,6 +27,7 @@ export class Composer {
   private readonly stop: HTMLButtonElement;
   private streaming = false;
   private readonly lockNotice: HTMLElement;
+  private readonly hint: HTMLElement;
   private locked = false;
 
   constructor(private readonly handlers: ComposerHandlers) {
@@ -28,7 +40,12 @@ export class Composer {
     this.stop.hidden = true;
     this.lockNotice = el("p", { className: "composer-lock", attrs: { role: "status" } });
     this.lockNotice.hidden = true;
-    this.element = el("form", { className: "composer" }, this.lockNotice, this.textarea, this.send, this.stop);
+    // The hint keeps its line even when empty, so the box does not jump as estimates come and go.
+    this.hint = el("p", { className: "composer-hint", attrs: { id: uniqueId("composer-hint") } });
+    this.textarea.setAttribute("aria-describedby", this.hint.id);
+    this.element = el("form", { className: "composer" });
+    if (handlers.notices) this.element.append(handlers.notices);
+    this.element.append(this.lockNotice, this.textarea, this.send, this.stop, this.hint);
 
     this.element.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -40,7 +57,10 @@ export class Composer {
         this.submit();
       }
     });
-    this.textarea.addEventListener("input", () => this.fitHeight());
+    this.textarea.addEventListener("input", () => {
+      this.fitHeight();
+      handlers.onDraftChange?.();
+    });
     this.stop.addEventListener("click", () => handlers.onStop());
   }
 
@@ -51,6 +71,15 @@ export class Composer {
   set value(text: string) {
     this.textarea.value = text;
     this.fitHeight();
+    this.handlers.onDraftChange?.();
+  }
+
+  /** The line under the box; null empties it (its space stays). Unchanged text is left alone. */
+  setHint(hint: ComposerHint | null): void {
+    const text = hint?.text ?? "";
+    if (this.hint.textContent !== text) this.hint.textContent = text;
+    if (hint) this.hint.title = hint.title;
+    else this.hint.removeAttribute("title");
   }
 
   get isStreaming(): boolean {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::history::SearchQuery;
-use crate::history::{MessageEnd, MessageStatus, UsageRecord};
+use crate::history::{CostSource, MessageEnd, MessageStatus, ReplyTiming, UsageRecord};
 
 fn seeded() -> (HistoryStore, i64) {
     let s = HistoryStore::open_in_memory().unwrap();
@@ -30,8 +30,13 @@ fn seeded() -> (HistoryStore, i64) {
                 cached_tokens: Some(0),
                 cost_nanos: Some(36_800),
                 raw_json: Some(r#"{"cost":0.0000368}"#.into()),
+                source: CostSource::Stream,
             }),
             error_json: None,
+            timing: ReplyTiming {
+                first_token_ms: Some(420),
+                duration_ms: Some(1800),
+            },
         },
     )
     .unwrap();
@@ -135,9 +140,11 @@ fn rich() -> HistoryStore {
                         r#"{{"prompt_tokens":{},"cost":0.0000368,"cost_details":{{"upstream_inference_cost":null}},"is_byok":false}}"#,
                         1200 + i
                     )),
+                    source: if i == 1 { CostSource::Generation } else { CostSource::Stream },
                 }),
                 error_json: (status == MessageStatus::Error || status == MessageStatus::Interrupted)
                     .then(|| r#"{"kind":"provider_down","message":"No provider is available.","action":null}"#.into()),
+                timing: ReplyTiming::default(),
             },
         )
         .unwrap();

@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::history::{usd_to_nanos, ConversationSummary};
+use crate::history::{usd_to_nanos, ConversationSummary, CostSource};
 
 fn store_with_conversation() -> (HistoryStore, ConversationSummary) {
     let s = HistoryStore::open_in_memory().unwrap();
@@ -17,6 +17,7 @@ fn usage(cost_usd: f64) -> UsageRecord {
         cached_tokens: Some(1000),
         cost_nanos: Some(usd_to_nanos(cost_usd)),
         raw_json: Some(r#"{"prompt_tokens":1200,"completion_tokens":300,"cost":0.0000368}"#.into()),
+        source: CostSource::Stream,
     }
 }
 
@@ -30,6 +31,10 @@ fn full_end(status: MessageStatus) -> MessageEnd {
         generation_id: Some("gen-123".into()),
         usage: Some(usage(0.0000368)),
         error_json: None,
+        timing: ReplyTiming {
+            first_token_ms: Some(350),
+            duration_ms: Some(2_000),
+        },
     }
 }
 
@@ -436,13 +441,17 @@ fn message_serializes_to_the_ipc_shape() {
                 "completion_tokens": 300,
                 "reasoning_tokens": 120,
                 "cached_tokens": 1000,
-                "cost_usd": 0.0000368
+                "cost_usd": 0.0000368,
+                "cost_nanos": 36_800,
+                "cost_source": "stream"
             },
-            "created_at": m.created_at
+            "created_at": m.created_at,
+            "timing": {"first_token_ms": 350, "duration_ms": 2_000}
         })
     );
     let user = serde_json::to_value(s.add_user_message(c.id, "q").unwrap()).unwrap();
     assert_eq!(user["usage"], serde_json::Value::Null);
+    assert_eq!(user["timing"], serde_json::Value::Null);
     assert_eq!(user["reasoning"], serde_json::Value::Null);
     assert_eq!(user["role"], "user");
     let summary = serde_json::to_value(s.get_conversation(c.id).unwrap().unwrap()).unwrap();

@@ -14,6 +14,7 @@ fn finish(store: &HistoryStore, id: i64) {
                 generation_id: None,
                 usage: None,
                 error_json: None,
+                timing: Default::default(),
             },
         )
         .unwrap();

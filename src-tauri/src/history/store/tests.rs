@@ -458,8 +458,8 @@ fn delete_all_history_keeps_the_ledger_and_nothing_else() {
         })
         .unwrap();
     assert_eq!(
-        triggers, 5,
-        "the search triggers are back, with the uid one"
+        triggers, 8,
+        "the search triggers are back, with the uid one and the ledger's three"
     );
     // Ids are still not reused.
     assert!(s.create_conversation("new", "m").unwrap().id > 3);

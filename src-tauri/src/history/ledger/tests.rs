@@ -1,0 +1,194 @@
+use super::*;
+use crate::history::{MessageEnd, MessageStatus};
+
+fn stopped_reply(s: &HistoryStore, conversation: i64, generation: Option<&str>) -> i64 {
+    let r = s.start_assistant_message(conversation, "m/a").unwrap();
+    s.append_to_message(r.id, "partial", "").unwrap();
+    let mut end = MessageEnd::plain(MessageStatus::Stopped);
+    end.generation_id = generation.map(str::to_owned);
+    s.finish_assistant_message(r.id, end).unwrap();
+    r.id
+}
+
+fn billed(cost_nanos: i64) -> UsageRecord {
+    UsageRecord {
+        prompt_tokens: 40,
+        completion_tokens: 12,
+        reasoning_tokens: Some(3),
+        cached_tokens: None,
+        cost_nanos: Some(cost_nanos),
+        raw_json: Some(r#"{"total_cost":0.000021}"#.into()),
+        source: CostSource::Stream,
+    }
+}
+
+#[test]
+fn a_reply_without_usage_is_looked_up_later_and_its_cost_lands_in_the_ledger() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let c = s.create_conversation("t", "m/a").unwrap().id;
+    let id = stopped_reply(&s, c, Some("gen-1"));
+    stopped_reply(&s, c, None); // nothing to look up without an id
+    let now = now_ms();
+    assert!(
+        s.due_generation_checks(now, 10).unwrap().is_empty(),
+        "not at once"
+    );
+    let next = s.next_generation_check_at().unwrap().unwrap();
+    assert!(
+        next >= now + FIRST_CHECK_DELAY_MS - 1_000,
+        "{next} vs {now}"
+    );
+    let due = s.due_generation_checks(next, 10).unwrap();
+    assert_eq!(
+        due,
+        [GenerationCheck {
+            generation_id: "gen-1".into(),
+            message_id: Some(id),
+            conversation_id: Some(c),
+            attempts: 0
+        }]
+    );
+    let corrected = s
+        .record_generation_cost(&due[0], &billed(21_000))
+        .unwrap()
+        .unwrap();
+    assert_eq!((corrected.message_id, corrected.conversation_id), (id, c));
+    assert_eq!(corrected.usage.cost_nanos, Some(21_000));
+    assert_eq!(corrected.usage.cost_source, CostSource::Generation);
+    let message = s.get_message(id).unwrap().unwrap();
+    assert_eq!(message.usage, Some(corrected.usage));
+    assert_eq!(s.conversation_spend(c).unwrap().cost_nanos, 21_000);
+    assert_eq!(s.next_generation_check_at().unwrap(), None, "closed");
+}
+
+#[test]
+fn failed_look_ups_back_off_and_give_up() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let c = s.create_conversation("t", "m/a").unwrap().id;
+    stopped_reply(&s, c, Some("gen-2"));
+    let mut now = 1_000_000;
+    let mut waits = Vec::new();
+    for _ in 1..MAX_CHECK_ATTEMPTS {
+        assert!(s.generation_check_failed("gen-2", now).unwrap());
+        let next = s.next_generation_check_at().unwrap().unwrap();
+        waits.push(next - now);
+        now = next;
+    }
+    assert_eq!(
+        waits[..3],
+        [4_000, 8_000, 16_000],
+        "doubling from the first delay"
+    );
+    assert!(
+        !s.generation_check_failed("gen-2", now).unwrap(),
+        "gives up"
+    );
+    assert_eq!(s.next_generation_check_at().unwrap(), None);
+    assert!(!s.generation_check_failed("gen-unknown", now).unwrap());
+}
+
+#[test]
+fn a_reply_deleted_before_its_cost_arrived_still_counts() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let c = s.create_conversation("t", "m/a").unwrap().id;
+    let id = stopped_reply(&s, c, Some("gen-3"));
+    s.delete_message(id).unwrap();
+    let check = GenerationCheck {
+        generation_id: "gen-3".into(),
+        message_id: Some(id),
+        conversation_id: Some(c),
+        attempts: 1,
+    };
+    assert_eq!(
+        s.record_generation_cost(&check, &billed(5_000)).unwrap(),
+        None
+    );
+    assert_eq!(s.conversation_spend(c).unwrap().cost_nanos, 5_000);
+    assert_eq!(s.next_generation_check_at().unwrap(), None);
+}
+
+#[test]
+fn the_ledger_exports_as_csv_safe_for_spreadsheets() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let c = s
+        .create_conversation("=HYPERLINK(\"http://x\"), \"quoted\"", "m/a")
+        .unwrap()
+        .id;
+    let r = s.start_assistant_message(c, "m/a").unwrap();
+    let mut end = MessageEnd::plain(MessageStatus::Complete);
+    end.model = Some("openai/gpt-4o".into());
+    end.provider = Some("OpenAI".into());
+    end.generation_id = Some("gen-9".into());
+    end.usage = Some(billed(36_800));
+    s.finish_assistant_message(r.id, end).unwrap();
+
+    let mut out = Vec::new();
+    assert_eq!(s.export_ledger_csv_to(None, None, &mut out).unwrap(), 1);
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], CSV_HEADER);
+    let row = lines[1];
+    assert!(
+        row.contains(r#","'=HYPERLINK(""http://x""), ""quoted""","#),
+        "formula neutralised and quoted: {row}"
+    );
+    assert!(
+        row.ends_with(",openai/gpt-4o,OpenAI,gen-9,40,12,3,,0.0000368,stream"),
+        "{row}"
+    );
+    let (date, time) = (&row[..10], &row[11..19]);
+    assert!(Day::parse(date).is_some() && time.len() == 8, "{row}");
+
+    let today = s.today().unwrap();
+    let mut none = Vec::new();
+    let yesterday = Day::parse("2020-01-01").unwrap();
+    assert_eq!(
+        s.export_ledger_csv_to(Some(yesterday), Some(yesterday), &mut none)
+            .unwrap(),
+        0
+    );
+    let mut one = Vec::new();
+    assert_eq!(
+        s.export_ledger_csv_to(Some(today), Some(today), &mut one)
+            .unwrap(),
+        1
+    );
+}
+
+#[test]
+fn an_estimate_starts_from_the_last_reply_s_exact_counts() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let c = s.create_conversation("t", "m/a").unwrap().id;
+    s.add_user_message(c, "12345678").unwrap();
+    assert_eq!(
+        s.prompt_basis(c).unwrap(),
+        PromptBasis {
+            last_reply_tokens: None,
+            chars_after: 8
+        }
+    );
+    let r = s.start_assistant_message(c, "m/a").unwrap();
+    s.append_to_message(r.id, "answer", "").unwrap();
+    let mut end = MessageEnd::plain(MessageStatus::Complete);
+    end.usage = Some(billed(1));
+    s.finish_assistant_message(r.id, end).unwrap();
+    s.add_user_message(c, "next one").unwrap();
+    assert_eq!(
+        s.prompt_basis(c).unwrap(),
+        PromptBasis {
+            last_reply_tokens: Some(52),
+            chars_after: 8
+        }
+    );
+}
+
+#[test]
+fn csv_cells_follow_rfc_4180() {
+    assert_eq!(csv_cell("plain"), "plain");
+    assert_eq!(csv_cell("a,b"), "\"a,b\"");
+    assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+    assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
+    assert_eq!(csv_cell("+1"), "'+1");
+    assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+    assert_eq!(csv_cell(""), "");
+}
