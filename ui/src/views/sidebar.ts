@@ -17,6 +17,8 @@ export interface SidebarHandlers {
   onSearch: () => void;
   /** Opens the Models view. */
   onModels?: () => void;
+  /** Opens the Billing view. */
+  onBilling?: () => void;
   onSelect: (id: number) => void;
   onRename: (conversation: ConversationSummary, title: string) => void;
   onStar: (conversation: ConversationSummary, starred: boolean) => void;
@@ -77,6 +79,9 @@ export class Sidebar {
       el("div", { className: "sidebar-top" }, this.newChat, search, button("Models", () => handlers.onModels?.(), {
         className: "sidebar-models",
         attrs: { "aria-haspopup": "dialog", title: "Browse, compare and star models" },
+      }), button("Billing", () => handlers.onBilling?.(), {
+        className: "sidebar-billing",
+        attrs: { "aria-haspopup": "dialog", title: "What you spent, by day, model and conversation" },
       })),
       this.empty,
       this.list,

@@ -25,6 +25,7 @@ import { ModelCatalog } from "../model-catalog";
 import { PendingDelete } from "../pending-delete";
 import { EMPTY_FILTERS, type SearchFilters } from "../search-query";
 import { ArchivedSection } from "./archived";
+import { openBilling, type BillingView } from "./billing";
 import { ChatView } from "./chat";
 import { el } from "./elements";
 import { BrowserStateStore, openModelBrowser, type ModelBrowser } from "./model-browser";
@@ -58,6 +59,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   void catalog.load().catch(() => undefined);
   const browserState = new BrowserStateStore({ load: getModelBrowserState, save: setModelBrowserState });
   let modelBrowser: ModelBrowser | null = null;
+  let billing: BillingView | null = null;
   const notices = new Notices();
   const pendingDelete = new PendingDelete<ConversationSummary>({
     delayMs: UNDO_DELETE_MS,
@@ -78,6 +80,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     onNewChat: () => void chat.open(null),
     onSearch: () => openSearchDialog(),
     onModels: () => openModels(),
+    onBilling: () => openBillingView(),
     onSelect: (id) => {
       const summary = pages.find(id);
       void chat.open(id, summary ? conversationTitle(summary) : "");
@@ -167,6 +170,20 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     modelBrowser = browser;
     void browser.closed.then(() => {
       if (modelBrowser === browser) modelBrowser = null;
+    });
+  }
+
+  /** The Billing view; a conversation in its list opens the way the sidebar and search open one. */
+  function openBillingView(): void {
+    if (billing !== null) return;
+    const view = openBilling({
+      openLink,
+      onOpenConversation: (id, title) => void chat.open(id, title),
+      isDeleted: (id) => pendingDelete.has(id),
+    });
+    billing = view;
+    void view.closed.then(() => {
+      if (billing === view) billing = null;
     });
   }
 
