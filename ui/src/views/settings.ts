@@ -1,5 +1,7 @@
-// The settings dialog: theme, default model, forgetting the API key, the history, the app version.
+// The settings dialog: theme, default model, spending limits, forgetting the API key, the history, the
+// app version.
 import { forgetApiKey, toUserError, updateSettings, type AppStatus, type Settings, type Theme } from "../api";
+import { parseDollars } from "../billing-budget";
 import type { ModelCatalog } from "../model-catalog";
 import { applyTheme } from "../theme";
 import { openDialog } from "./dialog";
@@ -45,15 +47,18 @@ export function openSettings(options: SettingsOptions): Promise<void> {
     errorSlot.replaceChildren(el("p", { className: "form-alert", text: toUserError(reason).message, attrs: { role: "alert" } }));
   }
 
-  async function save(next: Settings, undo: () => void): Promise<void> {
+  /** Saves `next`; on a refusal puts the control back (`undo`), shows why and resolves false. */
+  async function save(next: Settings, undo: () => void): Promise<boolean> {
     errorSlot.replaceChildren();
     try {
       settings = await updateSettings(next);
       applyTheme(settings.theme);
       options.onChange(settings);
+      return true;
     } catch (reason) {
       undo();
       showError(reason);
+      return false;
     }
   }
 
@@ -129,6 +134,7 @@ export function openSettings(options: SettingsOptions): Promise<void> {
       el("p", { className: "hint", text: "New chats start with this model.", attrs: { id: modelLabelId } }),
       modelButton,
     ),
+    spendingSection(() => settings, save),
     keySection,
     historySection(options.history),
     el("p", { className: "version", text: `OpenRouter Desktop ${options.status?.version ?? ""}`.trim() }),
@@ -142,4 +148,57 @@ export function openSettings(options: SettingsOptions): Promise<void> {
   return modal.closed.then(() => {
     stop();
   });
+}
+
+type DollarKey = "monthly_budget_usd" | "low_balance_usd";
+
+/**
+ * Spending: the monthly budget and the low-balance warning, in dollars (empty = off). Checked here as typed
+ * (a number from 0 to 1,000,000) and saved when the field is left or Enter is pressed.
+ */
+function spendingSection(current: () => Settings, save: (next: Settings, undo: () => void) => Promise<boolean>): HTMLElement {
+  const status = el("p", { className: "hint", attrs: { role: "status" } });
+  const field = (key: DollarKey, label: string, hint: string): HTMLElement => {
+    const id = uniqueId("spending");
+    const hintId = uniqueId("spending-hint");
+    const problemId = uniqueId("spending-problem");
+    const input = el("input", {
+      attrs: { id, type: "text", inputmode: "decimal", autocomplete: "off", placeholder: "off", "aria-describedby": `${hintId} ${problemId}` },
+    });
+    input.value = current()[key] ?? "";
+    /** The value last sent: Enter and then leaving the field save once. */
+    let sent = current()[key] ?? null;
+    const problem = el("p", { className: "form-alert", attrs: { id: problemId, role: "alert" } });
+    problem.hidden = true;
+    const commit = (): void => {
+      const parsed = parseDollars(input.value);
+      problem.hidden = !("problem" in parsed);
+      problem.textContent = "problem" in parsed ? parsed.problem : "";
+      input.setAttribute("aria-invalid", String("problem" in parsed));
+      status.textContent = "";
+      if ("problem" in parsed || parsed.value === sent) return;
+      const previous = sent;
+      sent = parsed.value;
+      void save({ ...current(), [key]: parsed.value }, () => {
+        sent = previous;
+        input.value = previous ?? "";
+      }).then((saved) => {
+        if (saved) status.textContent = parsed.value === null ? `${label}: off.` : `${label}: $${parsed.value} saved.`;
+      });
+    };
+    input.addEventListener("change", commit);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") commit();
+    });
+    return el("div", { className: "spending-row" },
+      el("label", { text: label, attrs: { for: id } }),
+      el("p", { className: "hint", text: hint, attrs: { id: hintId } }),
+      el("div", { className: "spending-field" }, el("span", { text: "$", attrs: { "aria-hidden": "true" } }), input),
+      problem);
+  };
+  return el("section", { className: "settings-section" },
+    el("h3", { text: "Spending" }),
+    field("monthly_budget_usd", "Monthly budget", "You are warned at 80 % of it and when it is reached, by this app\u2019s own count of the month. Leave it empty for none."),
+    field("low_balance_usd", "Low balance warning", "You are warned when the key\u2019s remaining limit or your credit balance falls under this. Leave it empty for none."),
+    status);
 }
