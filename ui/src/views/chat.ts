@@ -1,20 +1,29 @@
 // The chat area: header (model picker, settings), the message log, the error banner and the composer.
 // It runs turns (send, retry, stop) and routes each stream's events to its message view.
 //
+// Money (issue 5): the header shows the conversation's running total, the composer an estimate of the
+// next prompt and the budget notices; sending at a reached budget asks first, and a reply whose real cost
+// arrives later (`usage-corrected`) is updated in place.
+//
 // The log is a VirtualLog: a conversation opens on its newest page of messages (or on the page around a
 // search result), only the messages near the viewport are in the DOM, and older (or newer) pages are
 // fetched as the reader scrolls towards them.
 import {
+  budgetStatus,
+  conversationSpend,
   defaultRouting,
+  estimatePrompt,
   getConversation,
   getRouting,
   newerMessages,
   olderMessages,
+  onUsageCorrected,
   retryReply,
   sendMessage,
   setRouting,
   stopReply,
   toUserError,
+  type BudgetStatus,
   type ConversationDetail,
   type ConversationSummary,
   type Message,
@@ -22,14 +31,19 @@ import {
   type Routing,
   type StreamEvent,
   type TurnStarted,
+  type Usage,
+  type UsageCorrected,
 } from "../api";
 import type { ModelCatalog } from "../model-catalog";
+import { budgetQuestion, estimateLine, spendLine } from "../money-text";
 import { handleLinkClicks } from "../render/markdown";
 import { BannerArea, type ErrorHandlers } from "./alert";
 import { Composer } from "./composer";
+import { confirmDialog } from "./dialog";
 import { button, el } from "./elements";
 import { AssistantMessage, estimatedHeight, userMessageElement, type AssistantHandlers } from "./message";
 import { openModelPicker } from "./models";
+import { MoneyNotices } from "./notices";
 import { openRoutingDialog } from "./routing-dialog";
 import { VirtualLog, type LogItem } from "./virtual-log";
 
@@ -68,6 +82,10 @@ const FOUND_HIGHLIGHT_MS = 2500;
 export const MESSAGE_PAGE = 100;
 /** Height assumed for a reply that has only just started. */
 const NEW_REPLY_ESTIMATE = 80;
+/** The prompt estimate waits this long after the last keystroke. */
+export const ESTIMATE_DEBOUNCE_MS = 250;
+/** A budget check that takes longer than this lets the message go (it must never block sending). */
+const BUDGET_WAIT_MS = 1500;
 
 /** A stored message's key in the log. */
 export function messageKey(id: number): string {
@@ -83,6 +101,23 @@ export class ChatView {
   private readonly list: VirtualLog;
   private readonly banner = new BannerArea();
   private readonly composer: Composer;
+  /** The open conversation's running total, in the header. */
+  private readonly spend: HTMLElement;
+  private readonly spendText: HTMLElement;
+  private readonly spendSpoken: HTMLElement;
+  private readonly moneyNotices: MoneyNotices;
+  /** Reply views by their element, to update one the log has built (usage-corrected). */
+  private readonly views = new WeakMap<HTMLElement, AssistantMessage>();
+  /** Costs that arrived for replies of the open conversation after its pages were fetched. */
+  private readonly corrections = new Map<number, Usage>();
+  private spendRequest = 0;
+  private estimateRequest = 0;
+  private estimateTimer: ReturnType<typeof setTimeout> | null = null;
+  private budgetRequest = 0;
+  /** Between Send and the turn starting (the budget check): a second Send waits. */
+  private sending = false;
+  private stopListening: (() => void) | null = null;
+  private disposed = false;
   private conversationId: number | null = null;
   private model: string;
   private visit = 0;
@@ -111,6 +146,11 @@ export class ChatView {
     });
     this.modelButton.append(this.modelName, el("span", { className: "chevron", text: "\u25be", attrs: { "aria-hidden": "true" } }));
     this.title = el("h1", { className: "chat-title" });
+    // Visible short text for the eye, a sentence for screen readers.
+    this.spendText = el("span", { attrs: { "aria-hidden": "true" } });
+    this.spendSpoken = el("span", { className: "visually-hidden" });
+    this.spend = el("span", { className: "chat-spend" }, this.spendText, this.spendSpoken);
+    this.spend.hidden = true;
     const routing = button("Routing", () => void this.openRouting(), {
       className: "secondary routing-button",
       attrs: { "aria-haspopup": "dialog", title: "Fallback models, providers, thinking and web search for this chat" },
@@ -121,6 +161,7 @@ export class ChatView {
       this.modelButton,
       routing,
       this.title,
+      this.spend,
       button("Settings", () => options.onOpenSettings(), { className: "secondary settings-button", attrs: { "aria-haspopup": "dialog" } }),
     );
     this.log = el("div", {
@@ -132,9 +173,12 @@ export class ChatView {
       onNearBottom: () => void this.loadNewer(),
     });
     handleLinkClicks(this.log, options.openLink);
+    this.moneyNotices = new MoneyNotices(options.openLink);
     this.composer = new Composer({
       onSend: (text) => void this.send(text),
       onStop: () => this.stop(),
+      onDraftChange: () => this.scheduleEstimate(),
+      notices: this.moneyNotices.element,
     });
     this.element = el("main", { className: "chat" }, header, this.log, this.banner.element);
     if (options.notices) this.element.append(options.notices);
@@ -142,6 +186,22 @@ export class ChatView {
     this.element.append(this.composer.element);
     options.catalog.onChange(() => this.renderModel());
     this.renderModel();
+    void this.refreshBudget();
+    onUsageCorrected((event) => this.usageCorrected(event)).then(
+      (stop) => {
+        if (this.disposed) stop();
+        else this.stopListening = stop;
+      },
+      () => undefined, // no event system (tests, or the core without it): costs still come with each reply
+    );
+  }
+
+  /** Stops listening for corrected costs (the workspace is going away). */
+  dispose(): void {
+    this.disposed = true;
+    this.stopListening?.();
+    this.stopListening = null;
+    if (this.estimateTimer !== null) clearTimeout(this.estimateTimer);
   }
 
   get openConversationId(): number | null {
@@ -181,11 +241,16 @@ export class ChatView {
     this.composer.focus();
   }
 
-  /** The default model changed in the settings: a new chat without its own pick follows it. */
+  /**
+   * The settings changed (the workspace calls this after every change): a new chat without its own pick
+   * follows the default model, and the budget notices follow a new budget or low-balance threshold.
+   */
   defaultModelChanged(): void {
+    void this.refreshBudget();
     if (this.conversationId === null && this.newChatModel === null) {
       this.model = this.options.defaultModel();
       this.renderModel();
+      this.scheduleEstimate();
     }
   }
 
@@ -203,6 +268,8 @@ export class ChatView {
     this.loadingOlder = false;
     this.loadingNewer = false;
     this.pagingFailed = false;
+    this.corrections.clear();
+    this.showSpend(null);
     this.options.onOpened(id);
     if (id === null) {
       this.model = this.newChatModel ?? this.options.defaultModel();
@@ -210,6 +277,7 @@ export class ChatView {
       this.renderModel();
       this.showEmptyState();
       this.syncComposer();
+      this.scheduleEstimate();
       this.composer.focus();
       return;
     }
@@ -248,6 +316,8 @@ export class ChatView {
     this.renderModel();
     this.showDetail(detail, missing === null ? around : null);
     this.syncComposer();
+    void this.refreshSpend();
+    this.scheduleEstimate();
     if (missing !== null) this.showError(missing);
   }
 
@@ -290,7 +360,20 @@ export class ChatView {
   // Turns
 
   private async send(text: string): Promise<void> {
-    if (text.trim() === "" || this.currentTurn() !== undefined) return;
+    if (text.trim() === "" || this.currentTurn() !== undefined || this.sending) return;
+    const checkVisit = this.visit;
+    this.sending = true;
+    let allowed: boolean;
+    try {
+      allowed = await this.spendAllowed();
+    } finally {
+      this.sending = false;
+    }
+    // Cancel keeps the draft in the composer; a chat switched meanwhile does not get this message.
+    if (!allowed || checkVisit !== this.visit) {
+      this.composer.focus();
+      return;
+    }
     this.banner.clear();
     // Opened on an older message (a search result): the new turn goes after the newest one.
     if (this.list.hasNewer && !(await this.showLatest())) return;
@@ -299,7 +382,7 @@ export class ChatView {
     const model = this.model;
     if (this.list.showsPlaceholder) this.list.setPlaceholder(null);
     const userElement = userMessageElement(text, null);
-    const view = AssistantMessage.streaming(this.assistantHandlers());
+    const view = this.track(AssistantMessage.streaming(this.assistantHandlers()));
     const userKey = this.localKey("sent");
     const turn: LiveTurn = {
       conversationId, assistantId: null, view, done: false, stopRequested: false, visit, key: this.localKey("reply"),
@@ -340,11 +423,19 @@ export class ChatView {
   }
 
   private async retry(old: AssistantMessage, model: string | null = null): Promise<void> {
-    const oldId = old.id;
-    if (oldId === null || this.currentTurn() !== undefined) return;
-    this.banner.clear();
+    if (old.id === null || this.currentTurn() !== undefined || this.sending) return;
     const visit = this.visit;
-    const view = AssistantMessage.streaming(this.assistantHandlers());
+    this.sending = true;
+    let allowed: boolean;
+    try {
+      allowed = await this.spendAllowed();
+    } finally {
+      this.sending = false;
+    }
+    const oldId = old.id;
+    if (!allowed || visit !== this.visit || oldId === null || this.currentTurn() !== undefined) return;
+    this.banner.clear();
+    const view = this.track(AssistantMessage.streaming(this.assistantHandlers()));
     const oldKey = messageKey(oldId);
     const turn: LiveTurn = {
       conversationId: this.conversationId,
@@ -396,6 +487,12 @@ export class ChatView {
       this.turns.delete(turn);
       this.syncComposer();
       this.options.onConversationsChanged();
+      // The reply is in the ledger now: the total, the month's spend and the next prompt changed.
+      if (turn.conversationId === this.conversationId) {
+        void this.refreshSpend();
+        this.scheduleEstimate();
+      }
+      void this.refreshBudget();
     }
   }
 
@@ -533,12 +630,23 @@ export class ChatView {
         const live = this.liveView(message.id);
         items.push({
           key: messageKey(message.id),
-          build: () => (live ?? AssistantMessage.fromMessage(message, this.assistantHandlers())).element,
+          build: () => (live ?? this.storedView(message)).element,
           estimate: estimatedHeight(message),
         });
       }
     }
     return items;
+  }
+
+  /** A stored reply's view, with a cost that arrived since the page was fetched. */
+  private storedView(message: Message): AssistantMessage {
+    const usage = this.corrections.get(message.id);
+    return this.track(AssistantMessage.fromMessage(usage ? { ...message, usage } : message, this.assistantHandlers()));
+  }
+
+  private track(view: AssistantMessage): AssistantMessage {
+    this.views.set(view.element, view);
+    return view;
   }
 
   private liveView(messageId: number): AssistantMessage | undefined {
@@ -593,6 +701,7 @@ export class ChatView {
     if (this.conversationId === null) this.newChatModel = id;
     else this.modelChoice.set(this.conversationId, id);
     this.renderModel();
+    this.scheduleEstimate();
   }
 
   /** The Routing dialog: model, fallbacks, providers, thinking, web search of the open chat. */
@@ -636,6 +745,90 @@ export class ChatView {
     void this.retry(view, model);
   }
 
+  // -------------------------------------------------------------------------
+  // Money
+
+  /** Asks the core for the budget and shows its notices; null when it failed or took too long. */
+  async refreshBudget(): Promise<BudgetStatus | null> {
+    this.budgetRequest += 1;
+    const request = this.budgetRequest;
+    let status: BudgetStatus | null;
+    try {
+      status = await within(budgetStatus(), BUDGET_WAIT_MS);
+    } catch {
+      return null; // the notices stay as they were; sending goes on
+    }
+    if (status !== null && request === this.budgetRequest) this.moneyNotices.show(status);
+    return status;
+  }
+
+  /** At a reached budget, asks before a request that may cost money. A failed check never blocks. */
+  private async spendAllowed(): Promise<boolean> {
+    const status = await this.refreshBudget();
+    if (status?.level !== "reached") return true;
+    if (this.options.catalog.find(this.model)?.is_free === true) return true;
+    return confirmDialog("Monthly budget reached", budgetQuestion(status), "Send anyway");
+  }
+
+  /** The header's running total of the open conversation. */
+  private async refreshSpend(): Promise<void> {
+    this.spendRequest += 1;
+    const request = this.spendRequest;
+    const id = this.conversationId;
+    if (id === null) return;
+    try {
+      const totals = await conversationSpend(id);
+      if (request === this.spendRequest && id === this.conversationId) this.showSpend(spendLine(totals));
+    } catch {
+      if (request === this.spendRequest && id === this.conversationId) this.showSpend(null);
+    }
+  }
+
+  private showSpend(line: { text: string; spoken: string; title: string } | null): void {
+    this.spend.hidden = line === null;
+    this.spendText.textContent = line?.text ?? "";
+    this.spendSpoken.textContent = line?.spoken ?? "";
+    if (line) this.spend.title = line.title;
+    else this.spend.removeAttribute("title");
+  }
+
+  /** The prompt estimate, once typing pauses. */
+  private scheduleEstimate(): void {
+    if (this.estimateTimer !== null) clearTimeout(this.estimateTimer);
+    this.estimateTimer = setTimeout(() => {
+      this.estimateTimer = null;
+      void this.estimate();
+    }, ESTIMATE_DEBOUNCE_MS);
+  }
+
+  /** The old estimate stays until the new one arrives (no flicker); a failure empties it quietly. */
+  private async estimate(): Promise<void> {
+    this.estimateRequest += 1;
+    const request = this.estimateRequest;
+    const draft = this.composer.value;
+    if (draft.trim() === "") {
+      this.composer.setHint(null);
+      return;
+    }
+    try {
+      const estimate = await estimatePrompt(this.conversationId, this.model, draft);
+      if (request === this.estimateRequest) this.composer.setHint(estimateLine(estimate));
+    } catch {
+      if (request === this.estimateRequest) this.composer.setHint(null);
+    }
+  }
+
+  /** A stopped or cut-off reply's real cost arrived: update it if it is built, and the totals. */
+  private usageCorrected(event: UsageCorrected): void {
+    void this.refreshBudget();
+    if (event.conversation_id !== this.conversationId) return;
+    this.corrections.set(event.message_id, event.usage);
+    const element = this.list.elementOf(messageKey(event.message_id));
+    const view = (element ? this.views.get(element) : undefined) ?? this.liveView(event.message_id);
+    view?.correctUsage(event.usage);
+    void this.refreshSpend();
+  }
+
   private errorHandlers(): ErrorHandlers {
     return {
       enterKey: () => this.options.onNeedKey(),
@@ -656,4 +849,21 @@ export class ChatView {
       onRender: () => this.list.refresh(),
     };
   }
+}
+
+/** `promise`, or null when it has not settled after `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  return new Promise<T | null>((resolve, reject) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (reason: unknown) => {
+        clearTimeout(timer);
+        reject(reason);
+      },
+    );
+  });
 }
