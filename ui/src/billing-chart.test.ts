@@ -11,7 +11,7 @@ describe("stacked bars", () => {
     ]));
     const [x, top, bottom] = stackedData(chart);
     expect(x).toEqual(chart.x);
-    expect(bottom).toEqual([3, 0]);
+    expect(bottom).toEqual([3, null]);
     expect(top).toEqual([4, 0.5]);
   });
 

@@ -131,8 +131,10 @@ function activity(status: AccountStatus): Node[] {
   return [
     el("h4", { text: "OpenRouter\u2019s activity, last 30 days (UTC days)" }),
     el("p", { text: `${formatNanos(total)} over ${formatCount(requests)} ${requests === 1 ? "request" : "requests"}, counted by OpenRouter for the whole account.` }),
-    table("Activity by UTC day", ["Day (UTC)", "Requests", "Tokens", "Spend"],
-      days.map((day) => [dayText(day.date), formatCount(day.requests), formatCount(day.tokens), formatNanos(day.usage_nanos)])),
+    // Thirty rows: scrolled in a box of their own, so the by-model table stays in sight.
+    el("div", { className: "billing-scroll", attrs: { tabindex: "0", role: "region", "aria-label": "Activity by UTC day" } },
+      table("Activity by UTC day", ["Day (UTC)", "Requests", "Tokens", "Spend"],
+        days.map((day) => [dayText(day.date), formatCount(day.requests), formatCount(day.tokens), formatNanos(day.usage_nanos)]))),
     table("Activity by model", ["Model", "Requests", "Spend"],
       models.map((model) => [model.model, formatCount(model.requests), formatNanos(model.usage_nanos)])),
   ];

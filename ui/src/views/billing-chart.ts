@@ -51,13 +51,16 @@ export function canDrawCharts(): boolean {
   return typeof Path2D === "function" && typeof window.matchMedia === "function";
 }
 
-/** x, then the running sums of the series from the top of the stack down (the order they are drawn in). */
+/**
+ * x, then the running sums of the series from the top of the stack down (the order they are drawn in).
+ * An empty day is null, not 0: uPlot would draw a hairline bar for 0.
+ */
 export function stackedData(chart: StackedChart): uPlot.AlignedData {
-  const sums: number[][] = [];
+  const sums: (number | null)[][] = [];
   let below: number[] = chart.x.map(() => 0);
   for (const series of chart.series) {
     below = series.values.map((v, i) => v + (below[i] ?? 0));
-    sums.push(below);
+    sums.push(below.map((sum) => (sum > 0 ? sum : null)));
   }
   return [chart.x, ...sums.reverse()];
 }

@@ -335,6 +335,7 @@ function modelTable(answer: SpendReport): HTMLElement {
     const share = total > 0 ? model.totals.cost_nanos / total : 0;
     const bar = el("span", { className: "billing-share-bar" });
     bar.style.width = `${(share * 100).toFixed(1)}%`;
+    bar.hidden = share === 0;
     return el("tr", {},
       el("th", { text: modelLabel(model.model), attrs: { scope: "row" } }),
       el("td", { className: "num", text: formatCount(model.totals.replies) }),
