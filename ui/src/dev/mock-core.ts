@@ -4,7 +4,11 @@
 //   "credits" (402 error with "Add credits"), "interrupt" (stream breaks), "badkey" (401),
 //   "reject" (send_message rejects), "xss" (hostile markdown), "long" (a long reply), "freeend" on a
 //   :free model (the free period ended: "Switch to" its paid slug).
+// Money: replies cost what the model's prices say and go into a ledger seeded with four months of use
+// (mock-money.ts); a stopped or cut-off reply's cost arrives a few seconds later as `usage-corrected`.
+import { parseDollars } from "../billing-budget";
 import { listOrder } from "../conversation-pages";
+import { MockMoney, replyCost } from "./mock-money";
 import type {
   AppStatus,
   ConversationCursor,
@@ -19,6 +23,7 @@ import type {
   SnippetPart,
   StreamEvent,
   TurnStarted,
+  Usage,
   UserError,
 } from "../api";
 
@@ -86,7 +91,7 @@ export function installMockCore(): void {
   const callbacks = new Map<number, Callback>();
   let nextCallback = 1;
   let hasKey = false;
-  let settings: Settings = { default_model: "openai/gpt-4o-mini", theme: "system" };
+  let settings: Settings = { default_model: "openai/gpt-4o-mini", theme: "system", monthly_budget_usd: null, low_balance_usd: null };
   const conversations = new Map<number, ConversationSummary>();
   const messages = new Map<number, Message[]>();
   const running = new Map<number, () => void>();
@@ -98,6 +103,57 @@ export function installMockCore(): void {
   const fail = (kind: UserError["kind"], message: string, action: UserError["action"] = null): never => {
     throw { kind, message, action, retry_after_secs: null } satisfies UserError;
   };
+
+  // Tauri's event plugin, enough for listen()/unlisten (the `usage-corrected` event).
+  const listeners = new Map<number, { event: string; handler: number }>();
+  let nextListener = 1;
+  function emit(event: string, payload: unknown): void {
+    for (const [id, listener] of listeners) {
+      if (listener.event === event) callbacks.get(listener.handler)?.({ event, id, payload });
+    }
+  }
+
+  // The seeded ledger's rows belong to conversations since deleted (their spend stays); the three live
+  // conversations below each hold one priced reply, in the ledger too.
+  const seededReplies = seedConversations();
+  const money = new MockMoney({
+    models: MODELS,
+    settings: () => settings,
+    titleOf: (id) => conversations.get(id)?.title ?? null,
+    messagesOf: (id) => messages.get(id) ?? [],
+  }, Array.from({ length: 6 }, () => nextId++));
+  for (const reply of seededReplies) {
+    money.record({ at: reply.created_at, conversation_id: reply.conversation_id, model: reply.model ?? "", prompt_tokens: reply.usage?.prompt_tokens ?? 0,
+      completion_tokens: reply.usage?.completion_tokens ?? 0, reasoning_tokens: 0, cached_tokens: 0, cost_nanos: reply.usage?.cost_nanos ?? null });
+  }
+
+  /** Three conversations from the past days, each with a priced reply (returned). */
+  function seedConversations(): Message[] {
+    const seeds: [string, string, number][] = [
+      ["Trip planning", "anthropic/claude-sonnet-4.5", 9], ["Rust lifetimes", "openai/gpt-4o-mini", 3], ["Essay feedback", "google/gemini-2.5-flash", 1],
+    ];
+    return seeds.map(([title, model, daysAgo]) => {
+      const id = nextId++;
+      const at = Date.now() - daysAgo * 86_400_000;
+      conversations.set(id, { id, title, model, created_at: at, updated_at: at, message_count: 2, starred: false, archived: false });
+      const reply: Message = { id: 0, conversation_id: id, role: "assistant", content: REPLY, reasoning: null, status: "complete", model, provider: "MockProvider",
+        finish_reason: "stop", error: null, usage: usageFor(model, 1800, 420, "stream"), created_at: at + 4000, timing: { first_token_ms: 640, duration_ms: 5200 } };
+      const question: Message = { id: nextId++, conversation_id: id, role: "user", content: `A question about ${title.toLowerCase()}.`, reasoning: null,
+        status: "complete", model: null, provider: null, finish_reason: null, error: null, usage: null, created_at: at };
+      reply.id = nextId++;
+      messages.set(id, [question, reply]);
+      return reply;
+    });
+  }
+
+  /** A reply's usage as the core reports it: exact cost from the model's prices. */
+  function usageFor(model: string, prompt: number, completion: number, source: "stream" | "generation", known = true): Usage {
+    const cost = known ? replyCost(MODELS.find((m) => m.id === model), prompt, completion) : null;
+    return {
+      prompt_tokens: prompt, completion_tokens: completion, reasoning_tokens: null, cached_tokens: null,
+      cost_usd: cost === null ? null : cost / 1e9, cost_nanos: cost, cost_source: source,
+    };
+  }
 
   function channel(arg: unknown): (event: StreamEvent) => void {
     const id = Number(String((arg as { toJSON(): string }).toJSON()).split(":")[1]);
@@ -116,17 +172,40 @@ export function installMockCore(): void {
     running.set(assistant.id, () => {
       stopped = true;
     });
+    const started = Date.now();
+    let firstToken: number | null = null;
     const finish = (status: Message["status"], error: UserError | null): void => {
       running.delete(assistant.id);
       assistant.status = status;
       assistant.error = error;
-      const usage = { prompt_tokens: 1234, completion_tokens: Math.ceil(at / 4), reasoning_tokens: reasoning ? 12 : null, cached_tokens: null, cost_usd: 0.0000368 * Math.ceil(at / 4) };
-      assistant.usage = usage;
-      send({ type: "usage", usage });
-      send({ type: "done", status, finish_reason: status === "complete" ? "stop" : null, error });
+      const timing = { first_token_ms: firstToken, duration_ms: Date.now() - started };
+      assistant.timing = timing;
+      if (status !== "error") {
+        // A stopped or cut-off reply's cost is only known once /generation answers (a few seconds here).
+        const cut = status !== "complete";
+        const model = assistant.model ?? "";
+        const usage = usageFor(model, 1234, Math.ceil(at / 4), cut ? "generation" : "stream", !cut);
+        usage.reasoning_tokens = reasoning ? 12 : null;
+        assistant.usage = usage;
+        send({ type: "usage", usage });
+        const row = money.record({ at: Date.now(), conversation_id: assistant.conversation_id, model, prompt_tokens: usage.prompt_tokens,
+          completion_tokens: usage.completion_tokens, reasoning_tokens: usage.reasoning_tokens ?? 0, cached_tokens: 0, cost_nanos: usage.cost_nanos ?? null });
+        if (cut) {
+          setTimeout(() => {
+            const corrected = usageFor(model, usage.prompt_tokens, usage.completion_tokens, "generation");
+            row.cost_nanos = corrected.cost_nanos ?? null;
+            assistant.usage = corrected;
+            emit("usage-corrected", { message_id: assistant.id, conversation_id: assistant.conversation_id, usage: corrected });
+          }, 3000);
+        }
+      }
+      send({ type: "done", status, finish_reason: status === "complete" ? "stop" : null, error, timing });
       if (conversation) conversation.updated_at = Date.now();
     };
-    if (reasoning) send({ type: "delta", content: "", reasoning });
+    if (reasoning) {
+      firstToken = 300;
+      send({ type: "delta", content: "", reasoning });
+    }
     assistant.reasoning = reasoning || null;
     const tick = (): void => {
       if (stopped) return finish("stopped", null);
@@ -147,6 +226,7 @@ export function installMockCore(): void {
       const size = 1 + Math.floor(Math.random() * 6);
       const chunk = reply.slice(at, at + size);
       at += size;
+      firstToken ??= Date.now() - started;
       assistant.content += chunk;
       send({ type: "delta", content: chunk, reasoning: "" });
       setTimeout(tick, 15);
@@ -369,8 +449,24 @@ export function installMockCore(): void {
     },
     get_settings: () => settings,
     update_settings: (args) => {
-      settings = args["settings"] as Settings;
+      const next = args["settings"] as Settings;
+      // Checked as the core checks them: a non-negative decimal of at most 1,000,000 dollars, or null.
+      for (const amount of [next.monthly_budget_usd, next.low_balance_usd]) {
+        const parsed = parseDollars(amount ?? "");
+        if ("problem" in parsed) fail("invalid_input", parsed.problem);
+      }
+      settings = next;
       return settings;
+    },
+    ...money.handlers(),
+    "plugin:event|listen": (args) => {
+      const id = nextListener++;
+      listeners.set(id, { event: String(args["event"]), handler: Number(args["handler"]) });
+      return id;
+    },
+    "plugin:event|unlisten": (args) => {
+      listeners.delete(Number(args["eventId"]));
+      return null;
     },
     open_external: (args) => {
       window.open(String(args["url"]), "_blank", "noopener");
@@ -395,4 +491,7 @@ export function installMockCore(): void {
     },
   };
   (window as unknown as { __TAURI_INTERNALS__: typeof internals }).__TAURI_INTERNALS__ = internals;
+  (window as unknown as { __TAURI_EVENT_PLUGIN_INTERNALS__: unknown }).__TAURI_EVENT_PLUGIN_INTERNALS__ = {
+    unregisterListener: (_event: string, id: number) => listeners.delete(id),
+  };
 }
