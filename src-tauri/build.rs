@@ -39,6 +39,16 @@ fn main() {
         "set_routing",
         "get_model_browser_state",
         "set_model_browser_state",
+        "conversation_spend",
+        "estimate_prompt",
+        "spend_windows",
+        "spend_report",
+        "key_status",
+        "save_management_key",
+        "forget_management_key",
+        "account_status",
+        "budget_status",
+        "export_ledger_csv",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(commands));

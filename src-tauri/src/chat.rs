@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use serde::Serialize;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::catalog::{base_id, reasoning_of};
@@ -72,6 +73,8 @@ pub struct Chat {
     history: RwLock<HistoryStore>,
     vault: Arc<KeyVault>,
     active: Mutex<HashMap<i64, CancellationToken>>,
+    /// Signalled whenever a reply has been saved as finished (the cost look-ups wait on it).
+    reply_ended: Arc<Notify>,
 }
 
 impl From<HistoryError> for UserError {
@@ -95,7 +98,13 @@ impl Chat {
             history: RwLock::new(history),
             vault,
             active: Mutex::new(HashMap::new()),
+            reply_ended: Arc::new(Notify::new()),
         })
+    }
+
+    /// Notified each time a reply has been saved as finished.
+    pub fn reply_ended(&self) -> Arc<Notify> {
+        self.reply_ended.clone()
     }
 
     /// The history in use (a cheap handle on the same connections).
@@ -369,8 +378,10 @@ impl Chat {
         reply.flush_ui();
         self.flush_db(&mut reply).await;
         let end = reply.end();
+        let timing = end.timing;
         let id = reply.id;
         let saved = self.db(move |h| h.finish_assistant_message(id, end)).await;
+        self.reply_ended.notify_one();
         let error = match saved {
             Err(e) => Some(e),
             Ok(()) => reply.error.clone(),
@@ -379,7 +390,7 @@ impl Chat {
             status: reply.status,
             finish_reason: reply.finish_reason.clone(),
             error,
-            timing: Some(reply.timing()),
+            timing: Some(timing),
         });
     }
 }

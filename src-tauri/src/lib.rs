@@ -1,6 +1,7 @@
 //! OpenRouter Desktop. Everything here but `app` is plain Rust without `tauri`, tested with `cargo test`.
 
 mod app;
+pub mod billing;
 pub mod catalog;
 pub mod chat;
 pub mod history;

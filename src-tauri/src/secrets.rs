@@ -9,6 +9,8 @@ use std::time::Duration;
 
 const SERVICE: &str = "openrouter-desktop";
 const ACCOUNT: &str = "openrouter-api-key";
+/// The optional management key (Billing view: `/credits`, `/activity`), kept beside the API key.
+const MANAGEMENT_ACCOUNT: &str = "openrouter-management-key";
 const KEYRING_TIMEOUT: Duration = Duration::from_secs(8);
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -26,13 +28,27 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self) -> Result<(), SecretError>;
 }
 
-/// The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
-#[derive(Debug, Default)]
-pub struct KeyringStore;
+/// One secret in the OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
+#[derive(Debug)]
+pub struct KeyringStore {
+    account: &'static str,
+}
 
 impl KeyringStore {
+    /// The API key every request uses.
+    pub fn api_key() -> Self {
+        Self { account: ACCOUNT }
+    }
+
+    /// The optional management key.
+    pub fn management_key() -> Self {
+        Self {
+            account: MANAGEMENT_ACCOUNT,
+        }
+    }
+
     fn entry(&self) -> Result<keyring::Entry, SecretError> {
-        keyring::Entry::new(SERVICE, ACCOUNT).map_err(map_keyring_error)
+        keyring::Entry::new(SERVICE, self.account).map_err(map_keyring_error)
     }
 }
 

@@ -21,6 +21,10 @@ pub enum Theme {
 pub struct Settings {
     pub default_model: String,
     pub theme: Theme,
+    /// A monthly budget in US dollars ("20"); `None`: no budget.
+    pub monthly_budget_usd: Option<String>,
+    /// Warn when the key's remaining limit or the account's balance falls under this many dollars.
+    pub low_balance_usd: Option<String>,
 }
 
 impl Default for Settings {
@@ -28,6 +32,8 @@ impl Default for Settings {
         Self {
             default_model: DEFAULT_MODEL.to_owned(),
             theme: Theme::System,
+            monthly_budget_usd: None,
+            low_balance_usd: None,
         }
     }
 }
@@ -36,6 +42,8 @@ impl Default for Settings {
 pub enum SettingsError {
     #[error("the model id “{0}” is not valid")]
     InvalidModel(String),
+    #[error("“{0}” is not an amount in dollars: use a number like 20 or 2.50, at most 1,000,000.")]
+    InvalidAmount(String),
     #[error("the settings could not be saved: {0}")]
     Save(String),
 }
@@ -67,15 +75,62 @@ impl Settings {
         if !valid_model_id(&settings.default_model) {
             settings.default_model = DEFAULT_MODEL.to_owned();
         }
+        for amount in [
+            &mut settings.monthly_budget_usd,
+            &mut settings.low_balance_usd,
+        ] {
+            *amount = amount
+                .take()
+                .and_then(|a| normalized_amount(&a).ok().flatten());
+        }
         settings
     }
 
+    /// Saves, after checking the model id and the dollar amounts (trimmed; an empty amount is "off").
     pub fn save(&self, backend: &dyn SettingsBackend) -> Result<(), SettingsError> {
         if !valid_model_id(&self.default_model) {
             return Err(SettingsError::InvalidModel(self.default_model.clone()));
         }
-        let value = serde_json::to_value(self).map_err(|e| SettingsError::Save(e.to_string()))?;
+        let mut checked = self.clone();
+        for amount in [
+            &mut checked.monthly_budget_usd,
+            &mut checked.low_balance_usd,
+        ] {
+            if let Some(text) = amount.take() {
+                *amount = normalized_amount(&text)?;
+            }
+        }
+        let value =
+            serde_json::to_value(&checked).map_err(|e| SettingsError::Save(e.to_string()))?;
         backend.set(KEY, value).map_err(SettingsError::Save)
+    }
+
+    /// The monthly budget in nano-dollars.
+    pub fn monthly_budget_nanos(&self) -> Option<i64> {
+        self.monthly_budget_usd
+            .as_deref()
+            .and_then(crate::billing::setting_usd_to_nanos)
+    }
+
+    /// The low-balance threshold in nano-dollars.
+    pub fn low_balance_nanos(&self) -> Option<i64> {
+        self.low_balance_usd
+            .as_deref()
+            .and_then(crate::billing::setting_usd_to_nanos)
+    }
+}
+
+/// A dollar amount as kept: trimmed, `None` when empty; refused when it is not a plain amount.
+fn normalized_amount(text: &str) -> Result<Option<String>, SettingsError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match crate::billing::setting_usd_to_nanos(text) {
+        Some(_) => Ok(Some(text.to_owned())),
+        None => Err(SettingsError::InvalidAmount(
+            text.chars().take(40).collect(),
+        )),
     }
 }
 
@@ -91,9 +146,41 @@ mod tests {
         let s = Settings {
             default_model: "anthropic/claude-sonnet-4.5:thinking".into(),
             theme: Theme::Dark,
+            monthly_budget_usd: Some("20".into()),
+            low_balance_usd: Some("2.50".into()),
         };
         s.save(&backend).expect("save");
         assert_eq!(Settings::load(&backend), s);
+        assert_eq!(s.monthly_budget_nanos(), Some(20_000_000_000));
+        assert_eq!(s.low_balance_nanos(), Some(2_500_000_000));
+    }
+
+    #[test]
+    fn amounts_are_trimmed_checked_and_empty_means_off() {
+        let backend = MapBackend::default();
+        let mut s = Settings {
+            monthly_budget_usd: Some(" 15 ".into()),
+            low_balance_usd: Some("".into()),
+            ..Settings::default()
+        };
+        s.save(&backend).expect("save");
+        let loaded = Settings::load(&backend);
+        assert_eq!(loaded.monthly_budget_usd.as_deref(), Some("15"));
+        assert_eq!(loaded.low_balance_usd, None);
+        for bad in ["-5", "ten", "1e9", "2000000"] {
+            s.monthly_budget_usd = Some(bad.into());
+            let err = s.save(&backend).unwrap_err();
+            assert!(err.to_string().contains("not an amount"), "{bad}: {err}");
+        }
+        assert_eq!(
+            Settings::load(&backend),
+            loaded,
+            "a refused save changes nothing"
+        );
+        backend
+            .set(KEY, serde_json::json!({"monthly_budget_usd": "lots"}))
+            .expect("set");
+        assert_eq!(Settings::load(&backend).monthly_budget_usd, None);
     }
 
     #[test]

@@ -227,7 +227,11 @@ pub async fn export_history(
         }
     };
     let file_name = format!("openrouter-history.{}", format.extension());
-    let Some(path) = save_path(&app, &state, &file_name, format).await else {
+    let label = match format {
+        ExportFormat::Markdown => "Markdown",
+        ExportFormat::Json => "JSON",
+    };
+    let Some(path) = save_path(&app, &state, &file_name, (label, format.extension())).await else {
         return Ok(None);
     };
     let count = ids.len();
@@ -275,24 +279,22 @@ pub async fn import_history(
 
 /// Where an export goes: the directory given with `--export-dir` (no question asked: scripted
 /// exports and tests), or wherever the user picks in the system's save dialog.
-async fn save_path(
+/// Where to save an export: `--export-dir` when given (tests), else the native save dialog. `None`: the
+/// user cancelled.
+pub(super) async fn save_path(
     app: &AppHandle,
     state: &AppState,
     file_name: &str,
-    format: ExportFormat,
+    (label, extension): (&str, &str),
 ) -> Option<PathBuf> {
     if let Some(dir) = &state.export_dir {
         return Some(dir.join(file_name));
     }
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let label = match format {
-        ExportFormat::Markdown => "Markdown",
-        ExportFormat::Json => "JSON",
-    };
     app.dialog()
         .file()
         .set_file_name(file_name)
-        .add_filter(label, &[format.extension()])
+        .add_filter(label, &[extension])
         .save_file(move |picked| {
             let _ = tx.send(picked);
         });

@@ -4,18 +4,19 @@ mod commands;
 mod history_commands;
 mod history_start;
 mod model_commands;
+mod money_commands;
 mod state;
 mod windows;
 
 use std::sync::Arc;
 
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 use tauri_plugin_store::StoreExt;
 
 use crate::chat::Chat;
 use crate::openrouter::{Client, ClientConfig};
 use crate::secrets::{KeyVault, KeyringStore};
-use state::{AppState, StoreBackend};
+use state::{AppState, MoneyState, StoreBackend};
 
 const DATABASE_FILE: &str = "history.sqlite3";
 const SETTINGS_FILE: &str = "settings.json";
@@ -67,6 +68,16 @@ pub fn run() {
             model_commands::set_routing,
             model_commands::get_model_browser_state,
             model_commands::set_model_browser_state,
+            money_commands::conversation_spend,
+            money_commands::estimate_prompt,
+            money_commands::spend_windows,
+            money_commands::spend_report,
+            money_commands::key_status,
+            money_commands::save_management_key,
+            money_commands::forget_management_key,
+            money_commands::account_status,
+            money_commands::budget_status,
+            money_commands::export_ledger_csv,
         ])
         .build(tauri::generate_context!());
     match result {
@@ -81,6 +92,33 @@ pub fn run() {
             std::process::exit(1);
         }
     }
+}
+
+/// Looks up, in the background for the life of the app, the real cost of replies that stopped before their
+/// usage arrived, and tells the page (`usage-corrected`) as each one lands in the ledger.
+fn spawn_cost_checks(
+    handle: tauri::AppHandle,
+    chat: Arc<Chat>,
+    client: Client,
+    vault: Arc<KeyVault>,
+) {
+    let wake = chat.reply_ended();
+    tauri::async_runtime::spawn(crate::billing::checks::run(
+        chat,
+        client,
+        vault,
+        wake,
+        move |done| {
+            let payload = serde_json::json!({
+                "message_id": done.message_id,
+                "conversation_id": done.conversation_id,
+                "usage": done.usage,
+            });
+            if let Err(e) = handle.emit("usage-corrected", payload) {
+                log::warn!("could not tell the page about a corrected cost: {e}");
+            }
+        },
+    ));
 }
 
 /// The value after `name` on the command line. Three options exist:
@@ -111,10 +149,18 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new(config)?;
     let history_path = data_dir.join(DATABASE_FILE);
     let (history, history_problem) = history_start::open_or_explain(&history_path)?;
-    let vault = Arc::new(KeyVault::new(Arc::new(KeyringStore)));
+    let vault = Arc::new(KeyVault::new(Arc::new(KeyringStore::api_key())));
     let chat = Chat::new(client.clone(), history, vault.clone());
     let settings = StoreBackend(app.store(data_dir.join(SETTINGS_FILE))?);
-    let mut state = AppState::new(client, chat, vault, settings, history_path);
+    let management = Arc::new(KeyVault::new(Arc::new(KeyringStore::management_key())));
+    spawn_cost_checks(
+        app.handle().clone(),
+        chat.clone(),
+        client.clone(),
+        vault.clone(),
+    );
+    let money = MoneyState::new(management);
+    let mut state = AppState::new(client, chat, vault, money, settings, history_path);
     state.export_dir = arg_value("--export-dir").map(Into::into);
     if let Ok(mut problem) = state.history_problem.lock() {
         *problem = history_problem;

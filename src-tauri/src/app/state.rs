@@ -7,6 +7,7 @@ use tauri_plugin_store::Store;
 use tokio::sync::OnceCell;
 
 use super::history_start::HistoryProblem;
+use crate::billing::{AccountStatus, KeyStatus};
 use crate::catalog::{Catalog, ModelCatalogue};
 use crate::chat::Chat;
 use crate::openrouter::Client;
@@ -29,6 +30,59 @@ pub struct AppState {
     pub history_problem: Mutex<Option<HistoryProblem>>,
     /// `--export-dir`: exports go there without a save dialog.
     pub export_dir: Option<std::path::PathBuf>,
+    /// The management key and the last money figures fetched.
+    pub money: MoneyState,
+}
+
+/// The optional management key (its own keyring entry), and the last remaining-limit and balance figures
+/// fetched this run, which the low-balance warning compares with the user's threshold without asking the
+/// network again.
+pub struct MoneyState {
+    pub management: Arc<KeyVault>,
+    management_loaded: OnceCell<()>,
+    last_key_remaining: Mutex<Option<i64>>,
+    last_balance: Mutex<Option<i64>>,
+}
+
+impl MoneyState {
+    pub fn new(management: Arc<KeyVault>) -> Self {
+        Self {
+            management,
+            management_loaded: OnceCell::new(),
+            last_key_remaining: Mutex::new(None),
+            last_balance: Mutex::new(None),
+        }
+    }
+
+    /// Reads the management key from the keyring on first use. A keyring that cannot be read counts as
+    /// no key: the Billing view then offers to add one.
+    pub async fn load_management_key(&self) {
+        self.management_loaded
+            .get_or_init(|| async {
+                if let Err(e) = self.management.load().await {
+                    log::warn!("management key not read from the keyring: {e}");
+                }
+            })
+            .await;
+    }
+
+    pub fn remember_key(&self, status: &KeyStatus) {
+        if let Ok(mut last) = self.last_key_remaining.lock() {
+            *last = status.limit_remaining_nanos;
+        }
+    }
+
+    pub fn remember_account(&self, status: &AccountStatus) {
+        if let Ok(mut last) = self.last_balance.lock() {
+            *last = status.balance.map(|b| b.balance_nanos);
+        }
+    }
+
+    /// The key's remaining limit and the account's balance, as last fetched.
+    pub fn last_figures(&self) -> (Option<i64>, Option<i64>) {
+        let read = |m: &Mutex<Option<i64>>| m.lock().ok().and_then(|v| *v);
+        (read(&self.last_key_remaining), read(&self.last_balance))
+    }
 }
 
 impl AppState {
@@ -36,6 +90,7 @@ impl AppState {
         client: Client,
         chat: Arc<Chat>,
         vault: Arc<KeyVault>,
+        money: MoneyState,
         settings: StoreBackend,
         history_path: std::path::PathBuf,
     ) -> Self {
@@ -50,6 +105,7 @@ impl AppState {
             history_path,
             history_problem: Mutex::new(None),
             export_dir: None,
+            money,
         }
     }
 

@@ -29,6 +29,7 @@ pub use schema::LATEST_VERSION;
 pub use search::{
     SearchHit, SearchOrder, SearchQuery, SnippetPart, MAX_SEARCH_LIMIT, RELEVANCE_WINDOW,
 };
+pub(crate) use store::now_ms;
 pub use store::HistoryStore;
 pub use types::{
     ConversationCursor, ConversationPage, ConversationSummary, CostSource, Message, MessageEnd,

@@ -8,7 +8,9 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
 use super::error::ApiError;
 use super::models::{EndpointList, ProviderRecord};
 use super::stream::{chat_events, ChatEvent};
-use super::types::{ChatRequest, DataEnvelope, KeyData, ModelInfo};
+use super::types::{
+    ActivityItem, ChatRequest, Credits, DataEnvelope, GenerationData, KeyData, ModelInfo,
+};
 
 pub const DEFAULT_BASE_URL: &str = "https://openrouter.ai/api/v1";
 /// Environment variable that points the app at another server (the tests' mock, a proxy).
@@ -91,6 +93,53 @@ impl Client {
             )
             .await?;
         decode::<DataEnvelope<KeyData>>(response)
+            .await
+            .map(|e| e.data)
+    }
+
+    /// `GET /credits`: the account's credits and usage. Needs a management key (403 otherwise).
+    pub async fn credits(&self, key: &str) -> Result<Credits, ApiError> {
+        let response = self
+            .send(
+                self.http
+                    .get(self.url("credits"))
+                    .header(AUTHORIZATION, bearer(key)),
+            )
+            .await?;
+        decode::<DataEnvelope<Credits>>(response)
+            .await
+            .map(|e| e.data)
+    }
+
+    /// `GET /activity`: the last 30 completed UTC days by model and endpoint. Needs a management key.
+    /// A row that does not read is skipped, not the whole list.
+    pub async fn activity(&self, key: &str) -> Result<Vec<ActivityItem>, ApiError> {
+        let response = self
+            .send(
+                self.http
+                    .get(self.url("activity"))
+                    .header(AUTHORIZATION, bearer(key)),
+            )
+            .await?;
+        let rows = decode::<DataEnvelope<Vec<serde_json::Value>>>(response).await?;
+        Ok(rows
+            .data
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect())
+    }
+
+    /// `GET /generation?id=`: what one generation was billed. 404 for a while after it ends.
+    pub async fn generation(&self, key: &str, id: &str) -> Result<GenerationData, ApiError> {
+        let response = self
+            .send(
+                self.http
+                    .get(self.url("generation"))
+                    .query(&[("id", id)])
+                    .header(AUTHORIZATION, bearer(key)),
+            )
+            .await?;
+        decode::<DataEnvelope<GenerationData>>(response)
             .await
             .map(|e| e.data)
     }

@@ -16,6 +16,7 @@ pub use models::{
 pub use pricing::{per_million, per_unit};
 pub use stream::{chat_events, ChatEvent, ChunkDecoder, MAX_EVENT_BYTES};
 pub use types::{
-    Availability, ChatMessage, ChatRequest, ErrorCode, ErrorObject, KeyData, MaxPrice, ModelInfo,
-    ModelPricing, ProviderPreferences, ReasoningOption, ServerTool, Usage,
+    ActivityItem, Availability, ChatMessage, ChatRequest, Credits, ErrorCode, ErrorObject,
+    GenerationData, KeyData, MaxPrice, ModelInfo, ModelPricing, ProviderPreferences,
+    ReasoningOption, ServerTool, Usage,
 };

@@ -340,7 +340,62 @@ pub struct KeyData {
     #[serde(default)]
     pub usage_monthly: Option<f64>,
     #[serde(default)]
+    pub byok_usage_monthly: Option<f64>,
+    #[serde(default)]
+    pub include_byok_in_limit: bool,
+    #[serde(default)]
     pub is_free_tier: bool,
+}
+
+/// `GET /credits` (management keys): everything bought and everything used, in USD.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Credits {
+    #[serde(default)]
+    pub total_credits: f64,
+    #[serde(default)]
+    pub total_usage: f64,
+}
+
+/// One `GET /activity` row (management keys): a UTC day × model × endpoint.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct ActivityItem {
+    pub date: String,
+    pub model: String,
+    pub provider_name: Option<String>,
+    /// USD.
+    pub usage: f64,
+    pub requests: u64,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    pub reasoning_tokens: u64,
+}
+
+/// `GET /generation?id=`: what one generation was billed, reduced to what the ledger keeps. The
+/// `native_*` counts are the billed ones.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default)]
+pub struct GenerationData {
+    pub id: String,
+    pub model: Option<String>,
+    pub provider_name: Option<String>,
+    /// USD charged (`usage` in the body; `total_cost` is the same figure in older bodies).
+    pub usage: Option<f64>,
+    pub total_cost: Option<f64>,
+    pub native_tokens_prompt: Option<u64>,
+    pub native_tokens_completion: Option<u64>,
+    pub native_tokens_reasoning: Option<u64>,
+    pub native_tokens_cached: Option<u64>,
+    pub tokens_prompt: Option<u64>,
+    pub tokens_completion: Option<u64>,
+    pub cancelled: Option<bool>,
+}
+
+impl GenerationData {
+    /// The cost charged, in USD.
+    pub fn cost(&self) -> Option<f64> {
+        self.total_cost.or(self.usage)
+    }
 }
 
 #[derive(Debug, Deserialize)]
