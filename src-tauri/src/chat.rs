@@ -52,6 +52,8 @@ pub enum StreamEvent {
         finish_reason: Option<String>,
         error: Option<UserError>,
         timing: Option<ReplyTiming>,
+        /// No usage came, but OpenRouter billed the reply: its cost is looked up later.
+        cost_pending: bool,
     },
 }
 
@@ -379,6 +381,8 @@ impl Chat {
         self.flush_db(&mut reply).await;
         let end = reply.end();
         let timing = end.timing;
+        // The same rule as `finish_assistant_message` uses to queue the look-up.
+        let cost_pending = end.usage.is_none() && end.generation_id.is_some();
         let id = reply.id;
         let saved = self.db(move |h| h.finish_assistant_message(id, end)).await;
         self.reply_ended.notify_one();
@@ -391,6 +395,7 @@ impl Chat {
             finish_reason: reply.finish_reason.clone(),
             error,
             timing: Some(timing),
+            cost_pending,
         });
     }
 }
@@ -615,6 +620,7 @@ mod tests {
             finish_reason: None,
             error: None,
             timing: None,
+            cost_pending: false,
         })
         .expect("json");
         assert_eq!(done["type"], "done");

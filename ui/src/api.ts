@@ -87,6 +87,8 @@ export interface Message {
   created_at: number;
   /** Time to first token and total time of a reply; null for user messages and older replies. */
   timing?: ReplyTiming | null;
+  /** The reply stopped before its usage; its real cost is still to be looked up. */
+  cost_pending?: boolean;
 }
 
 export interface ConversationSummary {
@@ -248,6 +250,7 @@ export type StreamEvent =
       finish_reason: string | null;
       error: UserError | null;
       timing?: ReplyTiming | null;
+      cost_pending?: boolean;
     };
 
 // ---------------------------------------------------------------------------

@@ -73,6 +73,13 @@ describe("the line under a reply", () => {
     expect(line({ status: "stopped", usage: null, timing: null })).toBe("openai/gpt-4o-mini · OpenAI");
   });
 
+  it("follows the core's word on a pending cost when it gives one", () => {
+    const timing = { first_token_ms: 500, duration_ms: 900 };
+    // Stopped before anything was billed (no generation id): nothing will come, so nothing is pending.
+    expect(line({ status: "stopped", usage: null, timing, costPending: false })).toBe("openai/gpt-4o-mini · OpenAI · 0.5 s to first token");
+    expect(line({ status: "stopped", usage: null, timing: null, costPending: true })).toContain("cost pending");
+  });
+
   it("shows time to first token and tokens per second", () => {
     const text = line({ usage: usage({ completion_tokens: 520, cost_nanos: 0 }), timing: { first_token_ms: 400, duration_ms: 10_400 } });
     expect(text).toBe("openai/gpt-4o-mini · OpenAI · 12 in / 520 out tokens · free · 0.4 s to first token · 52 tok/s");

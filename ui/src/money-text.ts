@@ -25,6 +25,8 @@ export interface ReplyFacts {
   usage: Usage | null;
   timing: ReplyTiming | null | undefined;
   status: MessageStatus;
+  /** The core's word that the cost is still to be looked up; undefined from cores before it said so. */
+  costPending?: boolean | undefined;
 }
 
 /** model · provider · tokens · cost · time to first token · tokens per second, as far as they are known. */
@@ -87,10 +89,12 @@ function costPart(facts: ReplyFacts): MetaPart | null {
 }
 
 /**
- * A stopped or cut-off reply's cost is looked up later by the core. Only replies that carry a timing were
- * saved by a core that does that look-up: older ones would say "pending" for ever.
+ * A stopped or cut-off reply's cost is looked up later by the core, which says so (`cost_pending`). Without
+ * that word (an older core), only replies that carry a timing were saved by a core that does the look-up:
+ * older ones would say "pending" for ever.
  */
 function costPending(facts: ReplyFacts): boolean {
+  if (facts.costPending !== undefined) return facts.costPending;
   if (facts.status !== "stopped" && facts.status !== "interrupted") return false;
   return facts.timing !== null && facts.timing !== undefined;
 }

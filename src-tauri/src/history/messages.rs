@@ -15,7 +15,8 @@ const MESSAGE_SELECT: &str = "
            m.finish_reason, m.error_json, m.created_at, m.native_finish_reason, m.generation_id,
            m.updated_at,
            u.prompt_tokens, u.completion_tokens, u.reasoning_tokens, u.cached_tokens, u.cost_nanos,
-           u.cost_source, m.first_token_ms, m.duration_ms
+           u.cost_source, m.first_token_ms, m.duration_ms,
+           EXISTS (SELECT 1 FROM generation_checks g WHERE g.message_id = m.id)
     FROM messages m LEFT JOIN usage_ledger u ON u.message_id = m.id";
 
 impl HistoryStore {
@@ -444,6 +445,7 @@ fn message_from_row(row: &Row) -> rusqlite::Result<Message> {
         updated_at: row.get(13)?,
         usage: usage_from_row(row)?,
         timing: timing_from_row(row)?,
+        cost_pending: row.get(22)?,
     })
 }
 

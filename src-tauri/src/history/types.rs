@@ -177,6 +177,8 @@ pub struct Message {
     pub created_at: i64,
     /// A reply's time to first token and total time; `None` for user messages and older replies.
     pub timing: Option<ReplyTiming>,
+    /// The reply's real cost is still to be looked up with `/generation` (it stopped before its usage).
+    pub cost_pending: bool,
     #[serde(skip)]
     pub native_finish_reason: Option<String>,
     /// OpenRouter's generation id, to look the real cost up later (`/generation`).

@@ -52,6 +52,8 @@ export class AssistantMessage {
   private provider: string | null = null;
   private usage: Usage | null = null;
   private timing: ReplyTiming | null = null;
+  /** From the core: the real cost is still to be looked up (undefined from cores before it said so). */
+  private costPending: boolean | undefined = undefined;
   private status: MessageStatus = "streaming";
   /** When the reply was asked for or ended (unix ms): where a Retry-After wait counts from. */
   private endedAt = Date.now();
@@ -108,6 +110,7 @@ export class AssistantMessage {
     view.provider = message.provider;
     view.usage = message.usage;
     view.timing = message.timing ?? null;
+    view.costPending = message.cost_pending;
     view.endedAt = message.created_at;
     view.setStatus(message.status, message.error, message.finish_reason);
     return view;
@@ -125,6 +128,7 @@ export class AssistantMessage {
   /** The real cost of a stopped or cut-off reply arrived later (the `usage-corrected` event). */
   correctUsage(usage: Usage): void {
     this.usage = usage;
+    this.costPending = false;
     this.renderMeta();
   }
 
@@ -157,6 +161,7 @@ export class AssistantMessage {
         this.reasoningStream?.finish();
         this.element.removeAttribute("aria-busy");
         this.timing = event.timing ?? null;
+        this.costPending = event.cost_pending;
         this.endedAt = Date.now();
         this.setStatus(event.status, event.error === null ? null : toUserError(event.error), event.finish_reason);
         break;
@@ -246,6 +251,7 @@ export class AssistantMessage {
       usage: this.usage,
       timing: this.timing,
       status: this.status,
+      costPending: this.costPending,
     });
     const nodes: (Node | string)[] = [];
     for (const part of parts) {

@@ -47,7 +47,11 @@ export interface WorkspaceOptions {
   startupError?: unknown;
 }
 
+/** Stops the chat of the workspace on screen (its event listeners) when another screen replaces it. */
+let disposeCurrent: (() => void) | null = null;
+
 export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): void {
+  disposeCurrent?.();
   let settings = options.settings;
   /** The conversation list as far as the sidebar has loaded it (a page at a time). */
   const pages = new ConversationPages();
@@ -139,7 +143,10 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
       sidebar.select(id);
       archived.select(id);
     },
-    onNeedKey: options.onNeedKey,
+    onNeedKey: () => {
+      disposeCurrent?.();
+      options.onNeedKey();
+    },
     onOpenSettings: () =>
       void openSettings({
         settings,
@@ -149,13 +156,20 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
           settings = next;
           chat.defaultModelChanged();
         },
-        onKeyForgotten: options.onNeedKey,
+        onKeyForgotten: () => {
+          disposeCurrent?.();
+          options.onNeedKey();
+        },
         history,
       }),
     onOpenModels: () => openModels(),
     openLink,
     notices: notices.element,
   });
+  disposeCurrent = () => {
+    chat.dispose();
+    disposeCurrent = null;
+  };
 
   /** The Models view; "Use in this chat" switches the open chat's model. */
   function openModels(): void {

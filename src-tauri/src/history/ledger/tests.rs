@@ -57,6 +57,7 @@ fn a_reply_without_usage_is_looked_up_later_and_its_cost_lands_in_the_ledger() {
     assert_eq!(corrected.usage.cost_source, CostSource::Generation);
     let message = s.get_message(id).unwrap().unwrap();
     assert_eq!(message.usage, Some(corrected.usage));
+    assert!(!message.cost_pending);
     assert_eq!(s.conversation_spend(c).unwrap().cost_nanos, 21_000);
     assert_eq!(s.next_generation_check_at().unwrap(), None, "closed");
 }

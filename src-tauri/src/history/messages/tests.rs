@@ -446,7 +446,8 @@ fn message_serializes_to_the_ipc_shape() {
                 "cost_source": "stream"
             },
             "created_at": m.created_at,
-            "timing": {"first_token_ms": 350, "duration_ms": 2_000}
+            "timing": {"first_token_ms": 350, "duration_ms": 2_000},
+            "cost_pending": false
         })
     );
     let user = serde_json::to_value(s.add_user_message(c.id, "q").unwrap()).unwrap();
