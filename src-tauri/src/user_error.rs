@@ -164,7 +164,7 @@ impl From<&ApiError> for UserError {
             .with_action(UserAction::enter_key()),
             ErrorKind::NoCredits if api_message.contains("afford") => UserError::new(
                 kind,
-                "This reply would cost more than the credits left on your account or key. Add credits, or ask for a shorter reply.",
+                cannot_afford(api_message),
             )
             .with_action(UserAction::open("Add credits", CREDITS_URL)),
             ErrorKind::NoCredits => UserError::new(
@@ -227,12 +227,65 @@ impl From<ApiError> for UserError {
     }
 }
 
+/// A 402 that says how much the credits cover ("You requested up to 64000 tokens, but can only afford
+/// 2666"): OpenRouter reserves the model's whole reply length up front, so a long-reply model can be refused
+/// while a cheaper one would not be.
+fn cannot_afford(api_message: &str) -> String {
+    let number_after = |marker: &str| -> Option<i64> {
+        let rest = &api_message[api_message.find(marker)? + marker.len()..];
+        let digits: String = rest
+            .trim_start()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        digits.parse().ok()
+    };
+    match (number_after("up to"), number_after("only afford")) {
+        (Some(asked), Some(afford)) => format!(
+            "Your credits do not cover this reply: OpenRouter sets aside room for up to {} tokens of answer, and what is left pays for about {}. Add credits, or choose a cheaper model.",
+            crate::history::thousands(asked),
+            crate::history::thousands(afford)
+        ),
+        _ => "This reply would cost more than the credits left on your account or key. Add credits, or choose a cheaper model.".to_owned(),
+    }
+}
+
+/// How long until the daily free-model count resets: the `X-RateLimit-Reset` OpenRouter puts in the error's
+/// metadata (unix ms), else the next midnight UTC, as its documentation says.
+fn daily_reset_in(err: &ApiError, now_ms: i64) -> std::time::Duration {
+    let header = err
+        .error_object()
+        .and_then(|e| e.metadata.as_ref())
+        .and_then(|m| m.get("headers"))
+        .and_then(|h| h.get("X-RateLimit-Reset"))
+        .and_then(|v| match v {
+            serde_json::Value::String(s) => s.trim().parse::<i64>().ok(),
+            other => other.as_i64(),
+        });
+    const DAY_MS: i64 = 86_400_000;
+    let reset = header
+        .filter(|&at| at > now_ms && at - now_ms <= DAY_MS)
+        .unwrap_or((now_ms.div_euclid(DAY_MS) + 1) * DAY_MS);
+    std::time::Duration::from_millis(u64::try_from(reset - now_ms).unwrap_or(0))
+}
+
+/// "about 5 hours", "about 40 minutes", "a minute or so".
+fn roughly(wait: std::time::Duration) -> String {
+    let minutes = wait.as_secs().div_ceil(60);
+    match minutes {
+        0..=1 => "a minute or so".to_owned(),
+        2..=90 => format!("about {minutes} minutes"),
+        _ => format!("about {} hours", (minutes + 30) / 60),
+    }
+}
+
 fn rate_limited(err: &ApiError, api_message: &str) -> UserError {
     let kind = ErrorKind::RateLimited;
     if api_message.contains("per-day") {
+        let wait = roughly(daily_reset_in(err, crate::history::now_ms()));
         return UserError::new(
             kind,
-            "You have used today's free-model requests. The count resets at midnight UTC; buying at least 10 credits raises the daily cap to 1,000 requests.",
+            format!("You have used today's free-model requests (50 a day without credits bought). The count resets in {wait}; buying at least 10 credits raises the cap to 1,000 requests a day. Paid models are not limited."),
         )
         .with_action(UserAction::open("Add credits", CREDITS_URL));
     }
@@ -256,7 +309,11 @@ mod tests {
         let body = r#"{"error":{"code":402,"message":"This request requires more credits, or fewer max_tokens. You requested up to 64000 tokens, but can only afford 2666."}}"#;
         let user = UserError::from(ApiError::from_response(402, body, None));
         assert_eq!(user.kind, ErrorKind::NoCredits);
-        assert!(user.message.contains("shorter reply"), "{}", user.message);
+        assert!(
+            user.message.contains("up to 64,000 tokens") && user.message.contains("about 2,666"),
+            "{}",
+            user.message
+        );
         let action = user.action.expect("action");
         assert_eq!(action.kind, ActionKind::OpenUrl);
         assert_eq!(action.url.as_deref(), Some(CREDITS_URL));
@@ -270,6 +327,42 @@ mod tests {
         let daily = r#"{"error":{"code":429,"message":"Rate limit exceeded: free-models-per-day. Add 10 credits to unlock 1000 free model requests per day"}}"#;
         let user = UserError::from(ApiError::from_response(429, daily, None));
         assert!(user.message.contains("today's free-model requests"));
+        assert!(user.message.contains("10 credits"), "{}", user.message);
+        assert_eq!(user.retry_after_secs, None, "not a countdown of hours");
+    }
+
+    #[test]
+    fn the_daily_free_cap_says_when_it_resets() {
+        let with_header = |reset: &str| {
+            let body = format!(
+                r#"{{"error":{{"code":429,"message":"Rate limit exceeded: free-models-per-day","metadata":{{"headers":{{"X-RateLimit-Limit":"50","X-RateLimit-Remaining":"0","X-RateLimit-Reset":"{reset}"}}}}}}}}"#
+            );
+            ApiError::from_response(429, &body, None)
+        };
+        let now = 1_764_000_000_000; // 16:00 UTC
+        let in_five_hours = (now + 5 * 3_600_000).to_string();
+        assert_eq!(
+            roughly(daily_reset_in(&with_header(&in_five_hours), now)),
+            "about 5 hours"
+        );
+        // No header (or a nonsense one): the next midnight UTC.
+        let midnight = daily_reset_in(&with_header("garbage"), now);
+        assert_eq!(midnight.as_secs(), 8 * 3600);
+        assert_eq!(
+            roughly(std::time::Duration::from_secs(40 * 60)),
+            "about 40 minutes"
+        );
+        assert_eq!(
+            roughly(std::time::Duration::from_secs(20)),
+            "a minute or so"
+        );
+    }
+
+    #[test]
+    fn a_402_without_numbers_still_says_what_to_do() {
+        let body = r#"{"error":{"code":402,"message":"can only afford a little"}}"#;
+        let user = UserError::from(ApiError::from_response(402, body, None));
+        assert!(user.message.contains("Add credits"), "{}", user.message);
     }
 
     #[test]

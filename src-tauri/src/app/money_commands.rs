@@ -4,7 +4,7 @@
 use std::io::BufWriter;
 
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 
 use super::history_commands::save_path;
 use super::state::AppState;
@@ -169,10 +169,15 @@ pub async fn account_status(state: State<'_, AppState>) -> CmdResult<AccountStat
     Ok(status)
 }
 
-/// The month's spend against the budget, and the low-balance warning from the last figures fetched.
+/// The month's spend against the budget, and the low-balance warning from the last figures fetched. Never
+/// waits for the network: with a threshold set and figures older than [`FIGURES_MAX_AGE`], fresh ones are
+/// fetched in the background for the next call.
 #[tauri::command]
-pub async fn budget_status(state: State<'_, AppState>) -> CmdResult<BudgetStatus> {
+pub async fn budget_status(app: AppHandle, state: State<'_, AppState>) -> CmdResult<BudgetStatus> {
     let settings = Settings::load(&state.settings);
+    if settings.low_balance_nanos().is_some() && state.money.claim_refresh(FIGURES_MAX_AGE) {
+        tauri::async_runtime::spawn(refresh_figures(app));
+    }
     let month = state
         .chat
         .db(|h| {
@@ -189,6 +194,33 @@ pub async fn budget_status(state: State<'_, AppState>) -> CmdResult<BudgetStatus
         key_remaining,
         balance,
     ))
+}
+
+/// How old the key's and the account's figures may be before the low-balance warning asks for new ones.
+const FIGURES_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Fetches `/key` (and `/credits` with a management key) and keeps the figures. Failures are only logged:
+/// the warning then keeps using what it had.
+async fn refresh_figures(app: AppHandle) {
+    let state = app.state::<AppState>();
+    state.keyring_problem().await;
+    if let Some(key) = state.vault.current() {
+        match state.client.key_info(&key).await {
+            Ok(data) => state.money.remember_key(&KeyStatus::new(&data, now_ms())),
+            Err(e) => log::info!("key figures not refreshed: {e}"),
+        }
+    }
+    state.money.load_management_key().await;
+    if let Some(key) = state.money.management.current() {
+        match state.client.credits(&key).await {
+            Ok(credits) => {
+                state
+                    .money
+                    .remember_account(&AccountStatus::fetched(&credits, &[], now_ms()))
+            }
+            Err(e) => log::info!("account balance not refreshed: {e}"),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -42,6 +42,8 @@ pub struct MoneyState {
     management_loaded: OnceCell<()>,
     last_key_remaining: Mutex<Option<i64>>,
     last_balance: Mutex<Option<i64>>,
+    /// When the figures were last fetched (or a fetch was started).
+    last_fetch: Mutex<Option<std::time::Instant>>,
 }
 
 impl MoneyState {
@@ -51,6 +53,7 @@ impl MoneyState {
             management_loaded: OnceCell::new(),
             last_key_remaining: Mutex::new(None),
             last_balance: Mutex::new(None),
+            last_fetch: Mutex::new(None),
         }
     }
 
@@ -75,6 +78,21 @@ impl MoneyState {
     pub fn remember_account(&self, status: &AccountStatus) {
         if let Ok(mut last) = self.last_balance.lock() {
             *last = status.balance.map(|b| b.balance_nanos);
+        }
+    }
+
+    /// True when the figures are older than `max_age` (or were never fetched); it then counts as fetched
+    /// from now, so a caller that gets `true` is the one that fetches.
+    pub fn claim_refresh(&self, max_age: std::time::Duration) -> bool {
+        let Ok(mut last) = self.last_fetch.lock() else {
+            return false;
+        };
+        match *last {
+            Some(at) if at.elapsed() < max_age => false,
+            _ => {
+                *last = Some(std::time::Instant::now());
+                true
+            }
         }
     }
 

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::history::messages::{check_json, check_usage};
 use crate::history::models::save_routing;
-use crate::history::money::format_usd;
+use crate::history::money::{format_usd, thousands};
 use crate::history::spend::civil_from_days;
 use crate::history::store::{now_ms, Result};
 use crate::history::{CostSource, HistoryError, HistoryStore, MessageStatus, Role, UsageRecord};
@@ -651,22 +651,6 @@ fn status_note(m: &ExportMessage) -> Option<String> {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// 1234567 → "1,234,567".
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
 }
 
 /// Unix milliseconds as "2024-11-26 23:21 UTC" (the proleptic Gregorian calendar, any year).

@@ -23,7 +23,7 @@ mod store;
 mod types;
 
 pub use export::{ImportReport, EXPORT_FORMAT, EXPORT_VERSION};
-pub use money::{format_usd, nanos_to_usd, usd_to_nanos};
+pub use money::{format_usd, nanos_to_usd, thousands, usd_to_nanos};
 pub use open::set_aside_damaged;
 pub use schema::LATEST_VERSION;
 pub use search::{

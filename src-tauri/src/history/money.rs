@@ -38,6 +38,22 @@ pub fn format_usd(nanos: i64) -> String {
     format!("{sign}${dollars}.{fraction}")
 }
 
+/// A whole number with thousands separators, for people: 1234567 → "1,234,567".
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// `text` is `[-]D[.DDD]e[-]X` as printed by `{:e}`. `None` means it does not fit in an i64.
 fn decimal_to_nanos(text: &str) -> Option<i64> {
     let (mantissa, exponent) = text.split_once('e')?;
