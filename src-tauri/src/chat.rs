@@ -363,6 +363,15 @@ impl Chat {
     }
 
     async fn flush_db(&self, reply: &mut Reply) {
+        if let Some(generation) = reply.unsaved_generation_id() {
+            let id = reply.id;
+            if let Err(e) = self
+                .db(move |h| h.note_generation_id(id, &generation))
+                .await
+            {
+                log::error!("could not save a reply's generation id: {e}");
+            }
+        }
         let (content, reasoning) = reply.take_unsaved();
         if content.is_empty() && reasoning.is_empty() {
             return;
@@ -444,6 +453,7 @@ struct Reply {
     /// When the request was sent, and when the first token (text or reasoning) arrived.
     sent_at: Instant,
     first_token_at: Option<Instant>,
+    generation_id_saved: bool,
 }
 
 impl Reply {
@@ -451,6 +461,7 @@ impl Reply {
         Self {
             sent_at: Instant::now(),
             first_token_at: None,
+            generation_id_saved: false,
             id,
             sink,
             ui_content: String::new(),
@@ -530,6 +541,16 @@ impl Reply {
             content: std::mem::take(&mut self.ui_content),
             reasoning: std::mem::take(&mut self.ui_reasoning),
         });
+    }
+
+    /// The generation id the first time it is asked for after it arrived, then `None`.
+    fn unsaved_generation_id(&mut self) -> Option<String> {
+        if self.generation_id_saved {
+            return None;
+        }
+        let id = self.generation_id.clone()?;
+        self.generation_id_saved = true;
+        Some(id)
     }
 
     fn take_unsaved(&mut self) -> (String, String) {

@@ -231,11 +231,33 @@ impl HistoryStore {
     /// Marks every reply still `streaming` as `interrupted` and returns how many. Runs on open: a reply can
     /// only be streaming in the database while this process streams it, so at start-up it was cut off.
     pub fn recover_interrupted(&self) -> Result<usize> {
+        let now = now_ms();
         self.write_durably(|tx| {
+            // A reply cut off by a crash was billed for what was generated: once its generation id is
+            // known, its real cost is looked up like a stopped reply's.
+            tx.execute(
+                "INSERT INTO generation_checks (generation_id, message_id, conversation_id, next_at, created_at)
+                 SELECT generation_id, id, conversation_id, ?1, ?2 FROM messages
+                 WHERE status = 'streaming' AND generation_id IS NOT NULL
+                 ON CONFLICT (generation_id) DO NOTHING",
+                params![now + FIRST_CHECK_DELAY_MS, now],
+            )?;
             Ok(tx.execute(
                 "UPDATE messages SET status = 'interrupted', updated_at = ?1 WHERE status = 'streaming'",
-                [now_ms()],
+                [now],
             )?)
+        })
+    }
+
+    /// Keeps a streaming reply's generation id as soon as it is known, so a crash before the reply ends
+    /// still leaves what is needed to look its cost up.
+    pub fn note_generation_id(&self, id: i64, generation_id: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE messages SET generation_id = ?2 WHERE id = ?1 AND status = 'streaming'",
+                params![id, generation_id],
+            )?;
+            Ok(())
         })
     }
 }

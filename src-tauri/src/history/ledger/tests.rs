@@ -193,3 +193,36 @@ fn csv_cells_follow_rfc_4180() {
     assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
     assert_eq!(csv_cell(""), "");
 }
+
+#[test]
+fn a_reply_cut_off_by_a_crash_is_looked_up_once_its_generation_id_was_noted() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let c = s.create_conversation("t", "m/a").unwrap().id;
+    let noted = s.start_assistant_message(c, "m/a").unwrap();
+    s.note_generation_id(noted.id, "gen-crash").unwrap();
+    s.append_to_message(noted.id, "half an answ", "").unwrap();
+    let unknown = s.start_assistant_message(c, "m/a").unwrap(); // died before the first chunk
+    assert_eq!(
+        s.recover_interrupted().unwrap(),
+        2,
+        "both are marked interrupted"
+    );
+    let due = s.due_generation_checks(i64::MAX, 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].generation_id.as_str(), due[0].message_id),
+        ("gen-crash", Some(noted.id))
+    );
+    assert!(s.get_message(noted.id).unwrap().unwrap().cost_pending);
+    assert!(!s.get_message(unknown.id).unwrap().unwrap().cost_pending);
+    // A finished reply's id cannot be changed afterwards.
+    s.note_generation_id(noted.id, "gen-other").unwrap();
+    assert_eq!(
+        s.get_message(noted.id)
+            .unwrap()
+            .unwrap()
+            .generation_id
+            .as_deref(),
+        Some("gen-crash")
+    );
+}
