@@ -1,73 +1,18 @@
 //! One turn of conversation end to end, without a window: the app's `Chat` with a real SQLite
 //! history and an in-memory key, against the mock server.
 
-use std::sync::{Arc, Mutex};
+mod harness;
+
 use std::time::Duration;
 
-use acceptance::mock::{self, MockServer, Scenario, StreamEnd};
-use openrouter_desktop::chat::{Chat, EventSink, StreamEvent};
+use acceptance::mock::{Scenario, StreamEnd};
+use harness::{channel, until_done, MODEL};
+use openrouter_desktop::chat::StreamEvent;
 use openrouter_desktop::history::{HistoryStore, MessageStatus, Role};
-use openrouter_desktop::openrouter::{Client, ClientConfig, ErrorKind};
-use openrouter_desktop::secrets::{KeyVault, MemoryStore};
-use tokio::sync::mpsc;
+use openrouter_desktop::openrouter::ErrorKind;
 
-const MODEL: &str = "openai/gpt-4o-mini";
-
-struct Sink(Mutex<mpsc::UnboundedSender<StreamEvent>>);
-impl EventSink for Sink {
-    fn send(&self, event: StreamEvent) {
-        if let Ok(tx) = self.0.lock() {
-            let _ = tx.send(event);
-        }
-    }
-}
-
-struct Setup {
-    server: MockServer,
-    chat: Arc<Chat>,
-    _dir: tempfile::TempDir,
-    db_path: std::path::PathBuf,
-}
-
-async fn setup() -> Setup {
-    let server = mock::start().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db_path = dir.path().join("history.sqlite3");
-    let history = HistoryStore::open(&db_path).expect("history");
-    let vault = Arc::new(KeyVault::new(Arc::new(MemoryStore::default())));
-    vault.save("sk-or-v1-flow".into(), true).await.expect("key");
-    let client = Client::new(ClientConfig {
-        base_url: server.base_url(),
-        ..ClientConfig::default()
-    })
-    .expect("client");
-    Setup {
-        chat: Chat::new(client, history, vault),
-        server,
-        _dir: dir,
-        db_path,
-    }
-}
-
-fn channel() -> (Arc<dyn EventSink>, mpsc::UnboundedReceiver<StreamEvent>) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    (Arc::new(Sink(Mutex::new(tx))), rx)
-}
-
-/// Events until `Done`, which comes last.
-async fn until_done(rx: &mut mpsc::UnboundedReceiver<StreamEvent>) -> Vec<StreamEvent> {
-    let mut events = Vec::new();
-    loop {
-        let event = tokio::time::timeout(Duration::from_secs(20), rx.recv())
-            .await
-            .expect("events keep coming")
-            .expect("channel open");
-        let done = matches!(event, StreamEvent::Done { .. });
-        events.push(event);
-        if done {
-            return events;
-        }
-    }
+async fn setup() -> harness::Setup {
+    harness::setup("sk-or-v1-flow").await
 }
 
 fn streamed_text(events: &[StreamEvent]) -> String {
@@ -412,7 +357,7 @@ mod routing {
         }
     }
 
-    fn last_body(s: &Setup) -> Value {
+    fn last_body(s: &harness::Setup) -> Value {
         s.server
             .chat_requests()
             .pop()
@@ -566,13 +511,8 @@ mod routing {
             json!({"id": "anthropic/claude-sonnet-4.5", "name": "Claude", "supported_parameters": ["reasoning"],
                    "reasoning": {"mandatory": false}}),
         ]));
-        let client = Client::new(ClientConfig {
-            base_url: s.server.base_url(),
-            ..ClientConfig::default()
-        })
-        .expect("client");
         let catalogue = ModelCatalogue::default();
-        let listed = catalogue.refresh(&client, &s.chat.history()).await;
+        let listed = catalogue.refresh(&s.client, &s.chat.history()).await;
         assert_eq!(listed.models.len(), 2);
 
         let off = Routing {
@@ -605,7 +545,7 @@ mod routing {
         s.server.push_scenario(Scenario::HttpError {
             status: 404,
             retry_after: None,
-            variant: Some(mock::ErrorVariant::FreeVariantEnded),
+            variant: Some(acceptance::mock::ErrorVariant::FreeVariantEnded),
         });
         let (sink, mut rx) = channel();
         let turn = s

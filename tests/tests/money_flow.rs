@@ -1,75 +1,19 @@
 //! Money end to end, without a window: the app's `Chat`, ledger and billing code against the mock's
 //! `/chat/completions`, `/generation`, `/key`, `/credits` and `/activity`.
 
-use std::sync::{Arc, Mutex};
+mod harness;
+
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use acceptance::mock::{self, Account, MockServer, Scenario};
+use acceptance::mock::{Account, Scenario};
+use harness::{channel, next_event, setup, until_done, Setup, MODEL};
 use openrouter_desktop::billing::checks::check_due;
 use openrouter_desktop::billing::{AccountStatus, KeyStatus};
-use openrouter_desktop::chat::{Chat, EventSink, StreamEvent};
-use openrouter_desktop::history::{usd_to_nanos, CostSource, HistoryStore, MessageStatus};
-use openrouter_desktop::openrouter::{Client, ClientConfig, ErrorKind};
-use openrouter_desktop::secrets::{KeyVault, MemoryStore};
-use tokio::sync::mpsc;
+use openrouter_desktop::chat::StreamEvent;
+use openrouter_desktop::history::{usd_to_nanos, CostSource, MessageStatus};
+use openrouter_desktop::openrouter::ErrorKind;
 
-const MODEL: &str = "openai/gpt-4o-mini";
 const KEY: &str = "sk-or-v1-money";
-
-struct Sink(Mutex<mpsc::UnboundedSender<StreamEvent>>);
-impl EventSink for Sink {
-    fn send(&self, event: StreamEvent) {
-        if let Ok(tx) = self.0.lock() {
-            let _ = tx.send(event);
-        }
-    }
-}
-
-struct Setup {
-    server: MockServer,
-    chat: Arc<Chat>,
-    client: Client,
-    _dir: tempfile::TempDir,
-}
-
-async fn setup() -> Setup {
-    let server = mock::start().await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let history = HistoryStore::open(&dir.path().join("history.sqlite3")).expect("history");
-    let vault = Arc::new(KeyVault::new(Arc::new(MemoryStore::default())));
-    vault.save(KEY.into(), true).await.expect("key");
-    let client = Client::new(ClientConfig {
-        base_url: server.base_url(),
-        ..ClientConfig::default()
-    })
-    .expect("client");
-    Setup {
-        chat: Chat::new(client.clone(), history, vault),
-        client,
-        server,
-        _dir: dir,
-    }
-}
-
-fn channel() -> (Arc<dyn EventSink>, mpsc::UnboundedReceiver<StreamEvent>) {
-    let (tx, rx) = mpsc::unbounded_channel();
-    (Arc::new(Sink(Mutex::new(tx))), rx)
-}
-
-async fn until_done(rx: &mut mpsc::UnboundedReceiver<StreamEvent>) -> Vec<StreamEvent> {
-    let mut events = Vec::new();
-    loop {
-        let event = tokio::time::timeout(Duration::from_secs(20), rx.recv())
-            .await
-            .expect("events keep coming")
-            .expect("channel open");
-        let done = matches!(event, StreamEvent::Done { .. });
-        events.push(event);
-        if done {
-            return events;
-        }
-    }
-}
 
 fn now_ms() -> i64 {
     SystemTime::now()
@@ -86,7 +30,7 @@ async fn billed_nanos(s: &Setup, id: &str) -> i64 {
 
 #[tokio::test]
 async fn a_reply_s_cost_timing_and_totals_match_what_was_billed() {
-    let s = setup().await;
+    let s = setup(KEY).await;
     let (sink, mut rx) = channel();
     let turn = s
         .chat
@@ -142,7 +86,7 @@ async fn a_reply_s_cost_timing_and_totals_match_what_was_billed() {
 
 #[tokio::test]
 async fn a_stopped_reply_s_real_cost_is_looked_up_through_404s_and_corrected() {
-    let s = setup().await;
+    let s = setup(KEY).await;
     s.server.push_scenario(Scenario::slow(200, 40));
     s.server.set_generation_not_found_lookups(2);
     let (sink, mut rx) = channel();
@@ -153,10 +97,7 @@ async fn a_stopped_reply_s_real_cost_is_looked_up_through_404s_and_corrected() {
         .expect("sent");
     // Let a few chunks arrive, then stop.
     loop {
-        let event = tokio::time::timeout(Duration::from_secs(20), rx.recv())
-            .await
-            .expect("events")
-            .expect("open");
+        let event = next_event(&mut rx).await;
         if matches!(&event, StreamEvent::Delta { content, .. } if !content.is_empty()) {
             break;
         }
@@ -229,7 +170,7 @@ async fn a_stopped_reply_s_real_cost_is_looked_up_through_404s_and_corrected() {
 
 #[tokio::test]
 async fn key_and_account_figures_come_from_the_api_as_exact_amounts() {
-    let s = setup().await;
+    let s = setup(KEY).await;
     s.server.set_account(Account {
         total_credits: 20.0,
         total_usage: 19.2,
