@@ -362,13 +362,7 @@ export class ChatView {
   private async send(text: string): Promise<void> {
     if (text.trim() === "" || this.currentTurn() !== undefined || this.sending) return;
     const checkVisit = this.visit;
-    this.sending = true;
-    let allowed: boolean;
-    try {
-      allowed = await this.spendAllowed();
-    } finally {
-      this.sending = false;
-    }
+    const allowed = await this.spendAllowedWhileSending();
     // Cancel keeps the draft in the composer; a chat switched meanwhile does not get this message.
     if (!allowed || checkVisit !== this.visit) {
       this.composer.focus();
@@ -425,13 +419,7 @@ export class ChatView {
   private async retry(old: AssistantMessage, model: string | null = null): Promise<void> {
     if (old.id === null || this.currentTurn() !== undefined || this.sending) return;
     const visit = this.visit;
-    this.sending = true;
-    let allowed: boolean;
-    try {
-      allowed = await this.spendAllowed();
-    } finally {
-      this.sending = false;
-    }
+    const allowed = await this.spendAllowedWhileSending();
     const oldId = old.id;
     if (!allowed || visit !== this.visit || oldId === null || this.currentTurn() !== undefined) return;
     this.banner.clear();
@@ -763,6 +751,16 @@ export class ChatView {
   }
 
   /** At a reached budget, asks before a request that may cost money. A failed check never blocks. */
+  /** `spendAllowed`, with sending blocked meanwhile (a second Enter must not send twice). */
+  private async spendAllowedWhileSending(): Promise<boolean> {
+    this.sending = true;
+    try {
+      return await this.spendAllowed();
+    } finally {
+      this.sending = false;
+    }
+  }
+
   private async spendAllowed(): Promise<boolean> {
     const status = await this.refreshBudget();
     if (status?.level !== "reached") return true;
