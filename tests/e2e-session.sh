@@ -28,11 +28,22 @@ export E2E_MOCK_URL="$OPENROUTER_BASE_URL"
 export E2E_APP="$root/target/release/openrouter-desktop"
 export E2E_ARTIFACTS="$artifacts"
 
-port=4444
-tauri-driver --port "$port" --native-port 4445 >"$artifacts/tauri-driver.log" 2>&1 &
-pids+=("$!")
+# Fixed ports (4444, and 4445 for WebKitWebDriver) unless E2E_DRIVER_PORT says otherwise: two sessions on
+# one machine need different ones. A port already taken would send these tests to another session's app.
+port=${E2E_DRIVER_PORT:-4444}
+native_port=$((port + 1))
+for p in "$port" "$native_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    echo "Port $p is in use (another real-window session?): wait for it, or set E2E_DRIVER_PORT to a free port." >&2
+    exit 1
+  fi
+done
+tauri-driver --port "$port" --native-port "$native_port" >"$artifacts/tauri-driver.log" 2>&1 &
+driver_pid=$!
+pids+=("$driver_pid")
 for _ in $(seq 1 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+  kill -0 "$driver_pid" 2>/dev/null || { echo "tauri-driver stopped: see $artifacts/tauri-driver.log" >&2; exit 1; }
   sleep 0.1
 done
 export E2E_DRIVER_URL="http://127.0.0.1:$port"

@@ -1310,3 +1310,757 @@ async fn t42_an_ended_free_model_is_switched_to_its_paid_slug_in_one_click() {
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Money (issue 5): the line under a reply, the chat's running total, the Billing view, the monthly budget
+// and a stopped reply's cost looked up later.
+
+/// Nano-dollars as the page writes them (`formatNanos` in ui/src/format.ts): a dollar sign, grouped whole
+/// dollars and every significant decimal, at least two: 36800 → "$0.0000368", 1_500_000_000 → "$1.50".
+fn format_nanos(nanos: i64) -> String {
+    let sign = if nanos < 0 { "-" } else { "" };
+    let abs = nanos.unsigned_abs();
+    let whole = (abs / 1_000_000_000).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let mut fraction = format!("{:09}", abs % 1_000_000_000)
+        .trim_end_matches('0')
+        .to_owned();
+    while fraction.len() < 2 {
+        fraction.push('0');
+    }
+    format!("{sign}${grouped}.{fraction}")
+}
+
+/// A cost in US dollars as OpenRouter sends it (a JSON number) in nano-dollars, from its decimal digits,
+/// rounded half away from zero at the ninth decimal (the API's amounts have at most ten).
+fn usd_nanos(usd: f64) -> i64 {
+    // `{:e}` prints the shortest digits that read back as the same number: the JSON number's digits.
+    let text = format!("{usd:e}");
+    let (mantissa, exponent) = text.split_once('e').expect("exponent");
+    let exponent: i32 = exponent.parse().expect("exponent");
+    let decimals = mantissa.split_once('.').map_or(0, |(_, f)| f.len() as i32);
+    let digits: i128 = mantissa
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .expect("digits");
+    let scale = exponent - decimals + 9;
+    let magnitude = if scale >= 0 {
+        digits * 10_i128.pow(scale.unsigned_abs())
+    } else if scale < -30 {
+        0
+    } else {
+        let divisor = 10_i128.pow(scale.unsigned_abs());
+        (digits + divisor / 2) / divisor
+    };
+    let nanos = i64::try_from(magnitude).expect("in range");
+    if mantissa.starts_with('-') {
+        -nanos
+    } else {
+        nanos
+    }
+}
+
+/// "$0.000123" (as the page shows an amount) → 123000 nano-dollars.
+fn page_nanos(text: &str) -> i64 {
+    let digits = text.trim().trim_start_matches('$').replace(',', "");
+    let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
+    assert!(fraction.len() <= 9, "more than nine decimals: {text}");
+    let whole: i64 = whole
+        .parse()
+        .unwrap_or_else(|_| panic!("not an amount: {text}"));
+    let fraction: i64 = format!("{fraction:0<9}")
+        .parse()
+        .unwrap_or_else(|_| panic!("not an amount: {text}"));
+    whole * 1_000_000_000 + fraction
+}
+
+/// Nano-dollars as a user types them in a dollar field: 138882 → "0.000138882".
+fn typed_dollars(nanos: i64) -> String {
+    let fraction = format!("{:09}", nanos % 1_000_000_000);
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        (nanos / 1_000_000_000).to_string()
+    } else {
+        format!("{}.{fraction}", nanos / 1_000_000_000)
+    }
+}
+
+/// The text content of the first element matching `css`, if there is one.
+async fn text_of(driver: &WebDriver, css: &str) -> Option<String> {
+    let script = format!(
+        "const e = document.querySelector({}); return e ? e.textContent : null;",
+        json!(css)
+    );
+    js(driver, &script).await.as_str().map(str::to_owned)
+}
+
+/// Waits until the text of `css` passes `check` (within `timeout`) and returns it.
+async fn wait_for_text<F>(
+    driver: &WebDriver,
+    css: &str,
+    timeout: Duration,
+    what: &str,
+    check: F,
+) -> String
+where
+    F: Fn(&str) -> bool,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let text = text_of(driver, css).await;
+        if let Some(text) = text.as_deref().filter(|t| check(t)) {
+            return text.to_owned();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what} ({css} reads {text:?})"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// Every chat request the mock received since its last reset.
+async fn chat_requests() -> Vec<Value> {
+    mock("requests", None)
+        .await
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| {
+            r["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("/chat/completions"))
+        })
+        .cloned()
+        .collect()
+}
+
+/// What the mock's `GET /generation?id=` says of a reply it served (asked with the test key).
+async fn generation(id: &str) -> Value {
+    let url = format!("{}/generation?id={id}", env("E2E_MOCK_URL"));
+    let response = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(GOOD_KEY)
+        .send()
+        .await
+        .expect("the mock answers /generation");
+    assert!(
+        response.status().is_success(),
+        "/generation {id}: {}",
+        response.status()
+    );
+    response.json::<Value>().await.expect("JSON")["data"].clone()
+}
+
+/// The cost the mock billed for generation `id`, in nano-dollars.
+async fn billed_nanos(id: &str) -> i64 {
+    let data = generation(id).await;
+    usd_nanos(
+        data["total_cost"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("no total_cost: {data}")),
+    )
+}
+
+/// One CSV line split into cells (RFC 4180 quoting, no line breaks inside cells).
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                cells.last_mut().expect("cell").push('"');
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => cells.push(String::new()),
+            _ => cells.last_mut().expect("cell").push(c),
+        }
+    }
+    cells
+}
+
+/// Types `value` into the Settings field `label` in place of what it holds, and presses Enter.
+async fn set_dollar_field(driver: &WebDriver, label: &str, value: &str) {
+    let input = field(driver, label).await;
+    input.send_keys(Key::Control + "a").await.expect("select");
+    input.send_keys(Key::Backspace).await.expect("erase");
+    input.send_keys(value).await.expect("type");
+    input.send_keys(Key::Enter).await.expect("enter");
+    let saved = format!("{label}: ${value} saved.");
+    driver
+        .query(By::XPath(format!("//*[contains(text(), '{saved}')]")))
+        .wait(WAIT, POLL)
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("no “{saved}”: {e}"));
+}
+
+/// Sets the monthly budget in Settings, as a user does, and closes the dialog.
+async fn set_monthly_budget(driver: &WebDriver, dollars: &str) {
+    button(driver, "Settings")
+        .await
+        .click()
+        .await
+        .expect("open settings");
+    dialog(driver, "Settings").await;
+    set_dollar_field(driver, "Monthly budget", dollars).await;
+    button(driver, "Close")
+        .await
+        .click()
+        .await
+        .expect("close settings");
+    wait_until("the settings to close", || async {
+        driver
+            .find_all(By::XPath("//dialog[@open and @aria-label='Settings']"))
+            .await
+            .is_ok_and(|d| d.is_empty())
+    })
+    .await;
+}
+
+/// The open Billing view's figure in row `row` ("In this app", "This key at OpenRouter"), column `column`
+/// (1 = today, 2 = this week, 3 = this month), once it has loaded.
+async fn billing_cell(driver: &WebDriver, row: &str, column: usize) -> String {
+    let script = format!(
+        "const row = Array.from(document.querySelectorAll('.billing-windows tbody tr')) \
+           .find((r) => r.querySelector('th').textContent.startsWith({})); \
+         const cell = row && row.querySelectorAll('td')[{}]; \
+         return cell ? cell.textContent : null;",
+        json!(row),
+        column - 1
+    );
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let text = js(driver, &script).await;
+        if let Some(text) = text.as_str().filter(|t| t.starts_with('$')) {
+            return text.to_owned();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the Billing view's “{row}” figure {column} never loaded: {text}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+/// The visible part of the chat header's running total (a sentence for screen readers sits beside it).
+const CHAT_TOTAL: &str = ".chat-spend > [aria-hidden='true']";
+
+const MANAGEMENT_KEY: &str =
+    "sk-or-v1-mgmt-e2e00000000000000000000000000000000000000000000000000000000";
+
+#[tokio::test]
+async fn t50_the_billing_view_shows_spend_key_figures_report_and_exports_csv() {
+    mock("reset", Some(json!({}))).await;
+    // The key's own figures at OpenRouter: a $20 monthly limit with $7.50 used this month, and the account's
+    // credits for the management key.
+    mock(
+        "account",
+        Some(json!({
+            "key_limit": 20, "key_usage": 9, "limit_reset": "monthly",
+            "usage_daily": 0.25, "usage_weekly": 1.5, "usage_monthly": 7.5,
+            "total_credits": 50, "total_usage": 12.25
+        })),
+    )
+    .await;
+    mock(
+        "activity",
+        Some(json!([{"days_ago": 1, "model": "openai/gpt-4o-mini", "usage": 0.42, "requests": 3}])),
+    )
+    .await;
+    let export_dir = data_dir("spend-exports");
+    let export_arg = export_dir.to_string_lossy().into_owned();
+    let exported_to = export_arg.clone();
+    let title = "Price of a quokka photo";
+    let started = std::time::Instant::now();
+    with_app_args(
+        &data_dir("billing"),
+        &["--export-dir", &export_arg],
+        "t50",
+        |driver| async move {
+            chat_ready(&driver).await;
+            send(&driver, title).await;
+            let reply = assistant_reply(&driver, &["complete"]).await;
+            let id = reply.attr("data-message-id").await.expect("attr").expect("an id");
+            let reply_css = format!("article[data-message-id='{id}']");
+            // The line under the reply: its exact cost and the time to its first token.
+            let cost = wait_for_text(&driver, &format!("{reply_css} .meta-cost"), WAIT, "the reply's cost", |t| {
+                t.starts_with('$')
+            })
+            .await;
+            let ttft = text_of(&driver, &format!("{reply_css} .meta-ttft")).await.unwrap_or_default();
+            let seconds = ttft.strip_suffix(" s to first token").unwrap_or_else(|| panic!("{ttft}"));
+            assert!(seconds.parse::<f64>().is_ok_and(|s| s >= 0.0), "{ttft}");
+            assert!(
+                text_of(&driver, &format!("{reply_css} .meta-speed")).await.is_some_and(|s| s.ends_with(" tok/s")),
+                "tokens per second under the reply"
+            );
+            // The conversation's total in the header.
+            wait_for_text(&driver, CHAT_TOTAL, WAIT, "the chat's total", |t| t == format!("{cost} · 1 reply")).await;
+            screenshot(&driver, "50-reply-cost").await;
+
+            // A new chat, then Billing from the sidebar.
+            button(&driver, "New chat").await.click().await.expect("new chat");
+            button(&driver, "Billing").await.click().await.expect("open Billing");
+            let view = dialog(&driver, "Billing").await;
+            let today = billing_cell(&driver, "In this app", 1).await;
+            assert_eq!(today, format!("{cost} 1 reply"), "today's local spend is the reply");
+            let month = billing_cell(&driver, "In this app", 3).await;
+            assert_eq!(month, format!("{cost} 1 reply"));
+            // The key's figures, from /key.
+            let key = [
+                billing_cell(&driver, "This key at OpenRouter", 1).await,
+                billing_cell(&driver, "This key at OpenRouter", 2).await,
+                billing_cell(&driver, "This key at OpenRouter", 3).await,
+            ];
+            assert_eq!(key, ["$0.25", "$1.50", "$7.50"], "UTC day, week and month of the key");
+            driver
+                .query(By::XPath(
+                    "//*[contains(text(), \"This key's limit is $20.00; $12.50 of it is left, and it resets on the 1st of every month\")]",
+                ))
+                .wait(WAIT, POLL)
+                .first()
+                .await
+                .expect("the key's limit and what is left of it");
+
+            // The report's charts are drawn (uPlot, on canvas): today's bar is there, in colour (the axes are grey).
+            let painted = "return Array.from(document.querySelectorAll('.billing-chart canvas')).map((c) => { \
+                 const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; \
+                 for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 128 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 80) n++; \
+                 return [c.width, c.height, n]; });";
+            let deadline = tokio::time::Instant::now() + WAIT;
+            loop {
+                let charts = js(&driver, painted).await;
+                eprintln!("t50: charts {charts}");
+                let drawn = charts.as_array().is_some_and(|c| c.len() == 2 && c.iter().all(|c| c[2].as_u64().unwrap_or(0) > 0));
+                if drawn {
+                    break;
+                }
+                assert!(tokio::time::Instant::now() < deadline, "the charts draw no bar: {charts}");
+                tokio::time::sleep(POLL).await;
+            }
+            js(&driver, "document.querySelector('.billing-chart').scrollIntoView(); return true;").await;
+            screenshot(&driver, "51-billing-charts").await;
+
+            // The report: the conversation is the most expensive one.
+            let row = view
+                .query(By::XPath(format!(
+                    ".//h4[contains(text(), 'Most expensive conversations')]/following-sibling::table//tr[th/button[contains(text(), '{title}')]]"
+                )))
+                .wait(WAIT, POLL)
+                .first()
+                .await
+                .expect("the conversation in the most expensive ones");
+            let cells: Vec<String> = {
+                let mut texts = Vec::new();
+                for cell in row.find_all(By::Css("td")).await.expect("cells") {
+                    texts.push(cell.text().await.expect("text"));
+                }
+                texts
+            };
+            assert_eq!(cells, ["1".to_owned(), cost.clone()], "replies and cost of the conversation");
+            row.scroll_into_view().await.expect("scroll");
+            screenshot(&driver, "51-billing-report").await;
+
+            // Export CSV: straight into the export directory (--export-dir).
+            let export = button(&driver, "Export CSV").await;
+            export.scroll_into_view().await.expect("scroll");
+            export.click().await.expect("export");
+            let saved = driver
+                .query(By::XPath("//*[contains(text(), 'Saved 1 row to')]"))
+                .wait(WAIT, POLL)
+                .first()
+                .await
+                .expect("the export's sentence")
+                .text()
+                .await
+                .expect("text");
+            let path = saved
+                .strip_prefix("Saved 1 row to ")
+                .and_then(|p| p.strip_suffix('.'))
+                .unwrap_or_else(|| panic!("{saved}"))
+                .to_owned();
+            assert!(path.starts_with(&exported_to) && path.ends_with(".csv"), "{path}");
+            // The file's row has the exact cost the mock billed (its /generation), which is what the page shows.
+            let text = std::fs::read_to_string(&path).expect("the exported CSV");
+            let mut lines = text.lines();
+            let header = csv_cells(lines.next().expect("a header"));
+            let rows: Vec<Vec<String>> = lines.map(csv_cells).collect();
+            assert_eq!(rows.len(), 1, "{text}");
+            let cell = |name: &str| -> String {
+                let i = header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name} column: {text}"));
+                rows[0][i].clone()
+            };
+            assert_eq!(cell("conversation_title"), title, "{text}");
+            assert_eq!(cell("cost_source"), "stream", "{text}");
+            let billed = billed_nanos(&cell("generation_id")).await;
+            assert!(billed > 0, "the mock bills the reply");
+            assert_eq!(cost, format_nanos(billed), "the reply's cost as the mock billed it");
+            assert_eq!(format!("${}", cell("cost_usd")), format_nanos(billed), "{text}");
+
+            // A management key: an ordinary key is refused with a sentence, a management key shows the balance.
+            let input = field(&driver, "Management key").await;
+            input.send_keys(GOOD_KEY).await.expect("type");
+            view.find(By::XPath(".//form[contains(@class, 'billing-key-form')]//button[normalize-space()='Save']"))
+                .await
+                .expect("save")
+                .click()
+                .await
+                .expect("click");
+            driver
+                .query(By::XPath("//*[@role='alert' and contains(text(), 'This is not a management key')]"))
+                .wait(WAIT, POLL)
+                .and_displayed()
+                .first()
+                .await
+                .expect("the refusal");
+            let input = field(&driver, "Management key").await;
+            assert_eq!(input.prop("value").await.expect("value"), Some(String::new()), "the field is emptied");
+            input.send_keys(MANAGEMENT_KEY).await.expect("type");
+            input.send_keys(Key::Enter).await.expect("enter");
+            let balance = by_css(&driver, ".billing-balance").await.text().await.expect("text");
+            assert!(balance.contains("Credit balance: $37.75 ($50.00 bought, $12.25 used)"), "{balance}");
+            driver
+                .query(By::XPath("//*[contains(text(), '$0.42 over 3 requests')]"))
+                .wait(WAIT, POLL)
+                .first()
+                .await
+                .expect("OpenRouter's activity of the last 30 days");
+            assert!(
+                driver.find_all(By::Css(".billing-key-input")).await.expect("query").is_empty(),
+                "no key field once a key is kept"
+            );
+            let page = driver.source().await.expect("page source");
+            assert!(!page.contains(MANAGEMENT_KEY) && !page.contains(GOOD_KEY), "no key stays in the page");
+            assert!(
+                !page.contains("This is not a management key"),
+                "the earlier refusal is gone"
+            );
+            screenshot(&driver, "52-billing-management-key").await;
+            // Leave the session's keyring as it was for the later tests.
+            button(&driver, "Remove management key").await.click().await.expect("remove");
+            field(&driver, "Management key").await;
+
+            // Clicking the conversation in the report opens it.
+            view.find(By::XPath(format!(".//table//button[contains(text(), '{title}')]")))
+                .await
+                .expect("the conversation's button")
+                .click()
+                .await
+                .expect("open it");
+            wait_until("the Billing view to close", || async {
+                driver
+                    .find_all(By::XPath("//dialog[@open and @aria-label='Billing']"))
+                    .await
+                    .is_ok_and(|d| d.is_empty())
+            })
+            .await;
+            driver
+                .query(By::XPath(format!(
+                    "//nav[@aria-label='Conversations']//*[@aria-current='page' and contains(., '{title}')]"
+                )))
+                .wait(WAIT, POLL)
+                .first()
+                .await
+                .expect("the conversation is open");
+            wait_for_text(&driver, &format!("{reply_css} .meta-cost"), WAIT, "the stored reply's cost", |t| t == cost).await;
+            wait_for_text(&driver, CHAT_TOTAL, WAIT, "the chat's total", |t| t == format!("{cost} · 1 reply")).await;
+        },
+    )
+    .await;
+    eprintln!("t50: done in {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn t51_a_budget_warns_at_80_percent_and_asks_before_sending_at_100() {
+    mock("reset", Some(json!({}))).await;
+    let started = std::time::Instant::now();
+    with_app(&data_dir("budget"), "t51", |driver| async move {
+        chat_ready(&driver).await;
+        // This month's spend: one reply.
+        send(&driver, "Spend a little").await;
+        let reply = assistant_reply(&driver, &["complete"]).await;
+        let id = reply
+            .attr("data-message-id")
+            .await
+            .expect("attr")
+            .expect("an id");
+        let cost = wait_for_text(
+            &driver,
+            &format!("article[data-message-id='{id}'] .meta-cost"),
+            WAIT,
+            "the reply's cost",
+            |t| t.starts_with('$'),
+        )
+        .await;
+        let spent = page_nanos(&cost);
+        assert!(spent > 0, "{cost}");
+
+        // A budget the month's spend is about 89 % of: the warning.
+        let budget = (spent * 9 + 7) / 8;
+        set_monthly_budget(&driver, &typed_dollars(budget)).await;
+        let warning = format!(
+            "You have spent {} of your {} monthly budget (",
+            format_nanos(spent),
+            format_nanos(budget)
+        );
+        let notice = driver
+            .query(By::XPath(format!(
+                "//*[contains(@class, 'notice-text') and contains(text(), '{warning}')]"
+            )))
+            .wait(WAIT, POLL)
+            .and_displayed()
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("no warning “{warning}…”: {e}"))
+            .text()
+            .await
+            .expect("text");
+        let percent: u32 = notice
+            .strip_prefix(&warning)
+            .and_then(|rest| rest.strip_suffix("%)."))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("{notice}"));
+        assert!((80..100).contains(&percent), "{notice}");
+        screenshot(&driver, "53-budget-warning").await;
+
+        // Below the month's spend: Send asks first.
+        let budget = (spent / 2).max(1);
+        set_monthly_budget(&driver, &typed_dollars(budget)).await;
+        let reached = format!(
+            "You have reached your monthly budget of {}",
+            format_nanos(budget)
+        );
+        driver
+            .query(By::XPath(format!(
+                "//*[contains(@class, 'notice-text') and contains(text(), '{reached}')]"
+            )))
+            .wait(WAIT, POLL)
+            .and_displayed()
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("no notice “{reached}…”: {e}"));
+        let before = chat_requests().await.len();
+        let draft = "Is this one worth it?";
+        send(&driver, draft).await;
+        let ask = dialog(&driver, "Monthly budget reached").await;
+        let question = ask.text().await.expect("text");
+        assert!(
+            question.contains(&reached) && question.contains("Send anyway?"),
+            "{question}"
+        );
+        screenshot(&driver, "54-budget-reached-confirm").await;
+        ask.find(By::XPath(".//button[normalize-space()='Cancel']"))
+            .await
+            .expect("Cancel")
+            .click()
+            .await
+            .expect("cancel");
+        wait_until("the question to close", || async {
+            driver
+                .find_all(By::XPath(
+                    "//dialog[@open and @aria-label='Monthly budget reached']",
+                ))
+                .await
+                .is_ok_and(|d| d.is_empty())
+        })
+        .await;
+        let kept = field(&driver, "Message")
+            .await
+            .prop("value")
+            .await
+            .expect("value");
+        assert_eq!(kept.as_deref(), Some(draft), "Cancel keeps the draft");
+        // Nothing may be sent: give a send that should not happen time to show up.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(chat_requests().await.len(), before, "Cancel sends nothing");
+        let users = driver
+            .find_all(By::Css("article[data-role='user']"))
+            .await
+            .expect("query")
+            .len();
+        assert_eq!(users, 1, "no new message in the chat");
+
+        // Send anyway sends.
+        button(&driver, "Send").await.click().await.expect("send");
+        let ask = dialog(&driver, "Monthly budget reached").await;
+        ask.find(By::XPath(".//button[normalize-space()='Send anyway']"))
+            .await
+            .expect("Send anyway")
+            .click()
+            .await
+            .expect("send anyway");
+        wait_until("the second reply", || async {
+            driver
+                .find_all(By::Css(
+                    "article[data-role='assistant'][data-status='complete']",
+                ))
+                .await
+                .map(|a| a.len())
+                .unwrap_or(0)
+                >= 2
+        })
+        .await;
+        let requests = chat_requests().await;
+        assert_eq!(requests.len(), before + 1, "one request");
+        let body = requests.last().expect("a request")["body"].to_string();
+        assert!(body.contains(draft), "{body}");
+        let composer = field(&driver, "Message")
+            .await
+            .prop("value")
+            .await
+            .expect("value");
+        assert_eq!(
+            composer.as_deref(),
+            Some(""),
+            "the sent draft leaves the composer"
+        );
+    })
+    .await;
+    eprintln!("t51: done in {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn t52_a_stopped_reply_says_cost_pending_then_shows_its_billed_cost() {
+    mock("reset", Some(json!({}))).await;
+    // OpenRouter does not know a generation's cost for a moment after it: the first look-up is a 404.
+    mock("generation", Some(json!({"not_found_lookups": 1}))).await;
+    let started = std::time::Instant::now();
+    with_app(&data_dir("stopped-cost"), "t52", |driver| async move {
+        chat_ready(&driver).await;
+        mock(
+            "scenario",
+            Some(json!({"scenario": "slow", "chunks": 200, "delay_ms": 100})),
+        )
+        .await;
+        send(&driver, "Tell me a long and costly story").await;
+        let streaming = assistant_reply(&driver, &["streaming"]).await;
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while streaming.text().await.unwrap_or_default().trim().is_empty() {
+            assert!(tokio::time::Instant::now() < deadline, "some text arrives");
+            tokio::time::sleep(POLL).await;
+        }
+        // A mark in the page: it is gone if the page reloads.
+        js(&driver, "window.__e2eNotReloaded = true; return true;").await;
+        button(&driver, "Stop").await.click().await.expect("stop");
+        let reply = assistant_reply(&driver, &["stopped"]).await;
+        let stopped_at = std::time::Instant::now();
+        let id = reply
+            .attr("data-message-id")
+            .await
+            .expect("attr")
+            .expect("an id");
+        let cost_css = format!("article[data-message-id='{id}'] .meta-cost");
+        wait_for_text(&driver, &cost_css, WAIT, "cost pending", |t| {
+            t == "cost pending"
+        })
+        .await;
+        // Not in the conversation's total yet: no amount is shown for it.
+        let total = js(&driver, "const s = document.querySelector('.chat-spend'); return s.hidden ? '' : s.textContent;").await;
+        assert!(total.as_str().is_some_and(|t| !t.contains('$')), "{total}");
+        screenshot(&driver, "55-cost-pending").await;
+
+        // The look-up is retried (2 s, then 4 s later) until OpenRouter has the cost.
+        let billed = wait_for_text(
+            &driver,
+            &cost_css,
+            Duration::from_secs(30),
+            "the billed cost",
+            |t| t.ends_with(" (billed cost)"),
+        )
+        .await;
+        eprintln!(
+            "t52: the billed cost showed {:?} after the stop",
+            stopped_at.elapsed()
+        );
+        assert!(
+            stopped_at.elapsed() < Duration::from_secs(20),
+            "the cost came late"
+        );
+        assert_eq!(
+            js(&driver, "return window.__e2eNotReloaded === true;").await,
+            json!(true),
+            "no reload"
+        );
+        let amount = billed.trim_end_matches(" (billed cost)");
+        wait_for_text(
+            &driver,
+            CHAT_TOTAL,
+            WAIT,
+            "the chat's total with it",
+            |t| t == format!("{amount} · 1 reply"),
+        )
+        .await;
+        screenshot(&driver, "56-billed-cost").await;
+
+        // The app looked the cost up (a 404 first), and it is what the mock billed for what was sent.
+        let lookups: Vec<String> = mock("requests", None)
+            .await
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| {
+                r["path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("/generation"))
+            })
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r["status"],
+                    r["query"].as_str().unwrap_or_default()
+                )
+            })
+            .collect();
+        assert!(
+            lookups.len() >= 2 && lookups[0].starts_with("404 "),
+            "{lookups:?}"
+        );
+        let generation_id = lookups[0]
+            .split("id=")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{lookups:?}"))
+            .to_owned();
+        let data = generation(&generation_id).await;
+        assert_eq!(data["cancelled"], json!(true), "{data}");
+        let nanos = usd_nanos(data["total_cost"].as_f64().expect("total_cost"));
+        assert!(nanos > 0, "{data}");
+        assert_eq!(
+            amount,
+            format_nanos(nanos),
+            "the billed cost as the mock billed it"
+        );
+    })
+    .await;
+    mock("generation", Some(json!({}))).await;
+    eprintln!("t52: done in {:?}", started.elapsed());
+}
+
+#[test]
+fn money_helpers_read_and_write_amounts_as_the_page_does() {
+    assert_eq!(format_nanos(36_800), "$0.0000368");
+    assert_eq!(format_nanos(1_500_000_000), "$1.50");
+    assert_eq!(format_nanos(0), "$0.00");
+    assert_eq!(format_nanos(1_234_500_000_000), "$1,234.50");
+    assert_eq!(usd_nanos(0.0000368), 36_800);
+    assert_eq!(usd_nanos(7.5e-9), 8);
+    assert_eq!(usd_nanos(12.345), 12_345_000_000);
+    assert_eq!(page_nanos("$0.0000368"), 36_800);
+    assert_eq!(page_nanos("$1,234.50"), 1_234_500_000_000);
+    assert_eq!(typed_dollars(138_882), "0.000138882");
+    assert_eq!(typed_dollars(2_000_000_000), "2");
+    assert_eq!(
+        csv_cells("a,\"b, \"\"c\"\"\",,d"),
+        ["a", "b, \"c\"", "", "d"]
+    );
+}
