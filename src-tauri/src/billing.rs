@@ -258,8 +258,8 @@ pub struct BudgetStatus {
 }
 
 /// Where the month's spend stands against the budget, and whether what is left of the key's limit or the
-/// account's balance (the last figures fetched, if any; the account's balance first when known) is under
-/// the user's threshold.
+/// account's balance (the last figures fetched, if any) is under the user's threshold. With both known, the
+/// smaller counts: either running out stops the requests.
 pub fn budget_status(
     budget_nanos: Option<i64>,
     month_spent_nanos: i64,
@@ -279,9 +279,13 @@ pub fn budget_status(
         }
         Some(_) => BudgetLevel::Ok,
     };
-    let remaining = balance_nanos
-        .map(|n| (n, BalanceSource::Credits))
-        .or(key_remaining_nanos.map(|n| (n, BalanceSource::KeyLimit)));
+    let remaining = [
+        balance_nanos.map(|n| (n, BalanceSource::Credits)),
+        key_remaining_nanos.map(|n| (n, BalanceSource::KeyLimit)),
+    ]
+    .into_iter()
+    .flatten()
+    .min_by_key(|(n, _)| *n);
     let low_balance = match (threshold_nanos, remaining) {
         (Some(threshold), Some((remaining, source))) if remaining < threshold => Some(LowBalance {
             remaining_nanos: remaining,

@@ -602,11 +602,11 @@ impl Reply {
 
 fn usage_record(u: &Usage) -> UsageRecord {
     UsageRecord {
-        prompt_tokens: u.prompt_tokens as i64,
-        completion_tokens: u.completion_tokens as i64,
-        reasoning_tokens: u.reasoning_tokens().map(|t| t as i64),
-        cached_tokens: u.cached_tokens().map(|t| t as i64),
-        cost_nanos: u.cost.map(crate::history::usd_to_nanos),
+        prompt_tokens: UsageRecord::tokens(u.prompt_tokens),
+        completion_tokens: UsageRecord::tokens(u.completion_tokens),
+        reasoning_tokens: u.reasoning_tokens().map(UsageRecord::tokens),
+        cached_tokens: u.cached_tokens().map(UsageRecord::tokens),
+        cost_nanos: u.cost.and_then(crate::history::reply_cost_nanos),
         raw_json: serde_json::to_string(u).ok(),
         source: CostSource::Stream,
     }

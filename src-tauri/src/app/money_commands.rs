@@ -161,9 +161,21 @@ pub async fn account_status(state: State<'_, AppState>) -> CmdResult<AccountStat
         return Ok(AccountStatus::without_key());
     };
     let (credits, activity) = tokio::join!(state.client.credits(&key), state.client.activity(&key));
-    let status = match credits {
-        Ok(credits) => AccountStatus::fetched(&credits, &activity.unwrap_or_default(), now_ms()),
-        Err(e) => AccountStatus::failed(UserError::from(e)),
+    let status = match (credits, activity) {
+        (Ok(credits), Ok(activity)) => AccountStatus::fetched(&credits, &activity, now_ms()),
+        // The balance without the activity: say why the activity is missing rather than show none.
+        (Ok(credits), Err(e)) => AccountStatus {
+            activity: None,
+            error: Some(UserError::new(
+                e.kind(),
+                format!(
+                    "OpenRouter's activity could not be read: {}",
+                    UserError::from(e).message
+                ),
+            )),
+            ..AccountStatus::fetched(&credits, &[], now_ms())
+        },
+        (Err(e), _) => AccountStatus::failed(UserError::from(e)),
     };
     state.money.remember_account(&status);
     Ok(status)

@@ -9,33 +9,30 @@ use tokio::sync::Notify;
 
 use crate::chat::Chat;
 use crate::history::ledger::{CorrectedUsage, GenerationCheck};
-use crate::history::{usd_to_nanos, CostSource, UsageRecord};
-use crate::openrouter::{Client, GenerationData};
+use crate::history::{reply_cost_nanos, CostSource, UsageRecord};
+use crate::openrouter::{Client, ErrorKind, GenerationData};
 use crate::secrets::KeyVault;
 
 /// Look-ups done in one round; the rest wait for the next.
 const ROUND: usize = 20;
 /// How long to wait when nothing is scheduled, or no key is there to ask with, before looking again.
 const IDLE: Duration = Duration::from_secs(60);
+/// The least time between two rounds: a check whose result cannot be saved (disk full) stays due, and must
+/// not be fetched again in a tight loop.
+const MIN_ROUND_GAP: Duration = Duration::from_secs(2);
 
 /// The ledger's figures from a `/generation` body: the billed (`native_*`) token counts, falling back to the
 /// normalized ones, and the cost charged.
 pub fn usage_from_generation(data: &GenerationData) -> UsageRecord {
     let count = |billed: Option<u64>, normalized: Option<u64>| {
-        billed
-            .or(normalized)
-            .map_or(0, |n| i64::try_from(n).unwrap_or(i64::MAX))
+        billed.or(normalized).map_or(0, UsageRecord::tokens)
     };
     UsageRecord {
         prompt_tokens: count(data.native_tokens_prompt, data.tokens_prompt),
         completion_tokens: count(data.native_tokens_completion, data.tokens_completion),
-        reasoning_tokens: data
-            .native_tokens_reasoning
-            .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
-        cached_tokens: data
-            .native_tokens_cached
-            .map(|n| i64::try_from(n).unwrap_or(i64::MAX)),
-        cost_nanos: data.cost().map(usd_to_nanos),
+        reasoning_tokens: data.native_tokens_reasoning.map(UsageRecord::tokens),
+        cached_tokens: data.native_tokens_cached.map(UsageRecord::tokens),
+        cost_nanos: data.cost().and_then(reply_cost_nanos),
         raw_json: serde_json::to_string(&serde_json::json!({
             "id": data.id,
             "model": data.model,
@@ -73,30 +70,36 @@ async fn check_one(
     check: GenerationCheck,
     now: i64,
 ) -> Option<CorrectedUsage> {
-    match client.generation(key, &check.generation_id).await {
+    let id = check.generation_id.clone();
+    let offline = match client.generation(key, &check.generation_id).await {
         Ok(data) => {
             let usage = usage_from_generation(&data);
-            match chat
-                .db(move |h| h.record_generation_cost(&check, &usage))
-                .await
-            {
-                Ok(corrected) => corrected,
-                Err(e) => {
-                    log::warn!("could not save a looked-up cost: {}", e.message);
-                    None
-                }
+            let saved = chat
+                .db(move |h| {
+                    let served_by = (data.model.as_deref(), data.provider_name.as_deref());
+                    h.record_generation_cost(&check, &usage, served_by)
+                })
+                .await;
+            match saved {
+                Ok(corrected) => return corrected,
+                // Pushed back like a failed look-up, so it is not fetched again at once.
+                Err(e) => log::warn!("could not save a looked-up cost: {}", e.message),
             }
+            false
         }
         Err(err) => {
-            // 404 right after a reply is expected; anything else (offline, a revoked key) is retried too.
-            log::info!("cost of {} not available yet: {err}", check.generation_id);
-            let id = check.generation_id;
-            if let Err(e) = chat.db(move |h| h.generation_check_failed(&id, now)).await {
-                log::warn!("could not reschedule a cost look-up: {}", e.message);
-            }
-            None
+            // 404 right after a reply is expected; anything else (a revoked key…) is retried too.
+            log::info!("cost of {id} not available yet: {err}");
+            matches!(err.kind(), ErrorKind::Offline | ErrorKind::Timeout)
         }
+    };
+    if let Err(e) = chat
+        .db(move |h| h.generation_check_failed(&id, now, offline))
+        .await
+    {
+        log::warn!("could not reschedule a cost look-up: {}", e.message);
     }
+    None
 }
 
 /// Runs the look-ups for the life of the app: sleeps until the next one is due or a reply ends
@@ -136,5 +139,6 @@ pub async fn run(
         for done in check_due(&chat, &client, &key, crate::history::now_ms()).await {
             on_corrected(done);
         }
+        tokio::time::sleep(MIN_ROUND_GAP).await;
     }
 }

@@ -104,10 +104,11 @@ fn low_balance_compares_the_balance_first_then_the_key_limit() {
         Some(BalanceSource::Credits)
     );
     assert_eq!(
-        low(Some(100), Some(5_000_000_000)),
-        None,
-        "the account's balance is what pays"
+        low(Some(300_000_000), Some(50_000_000_000)).map(|l| (l.remaining_nanos, l.source)),
+        Some((300_000_000, BalanceSource::KeyLimit)),
+        "the key running out stops requests as surely as the balance"
     );
+    assert_eq!(low(Some(5_000_000_000), Some(2_000_000_000)), None);
     assert_eq!(
         budget_status(None, 0, None, Some(1), None).low_balance,
         None,

@@ -13,8 +13,11 @@ use crate::history::{CostSource, HistoryStore, MessageUsage, UsageRecord};
 
 /// The first look-up waits this long: `/generation` answers 404 for a while after a reply.
 pub const FIRST_CHECK_DELAY_MS: i64 = 2_000;
-/// Each failed look-up doubles the wait, up to this many tries (about 70 minutes in all), then it gives up.
+/// Each failed look-up doubles the wait, up to this many tries (about 2 h 16 min in all), then it gives up.
+/// Tries made while OpenRouter cannot be reached at all do not count (see [`OFFLINE_RETRY_MS`]).
 pub const MAX_CHECK_ATTEMPTS: i64 = 12;
+/// While OpenRouter cannot be reached, a look-up is tried again this often, without counting as a try.
+pub const OFFLINE_RETRY_MS: i64 = 60_000;
 
 /// A reply whose cost must be looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,10 +80,24 @@ impl HistoryStore {
         })
     }
 
-    /// A look-up failed (404 while OpenRouter finishes its accounting, offline…): try again later, twice as
-    /// late each time, or give up after [`MAX_CHECK_ATTEMPTS`]. Returns whether it will be tried again.
-    pub fn generation_check_failed(&self, generation_id: &str, now: i64) -> Result<bool> {
+    /// A look-up failed: try again later. An answer from OpenRouter (404 while it finishes its accounting, a
+    /// refused key…) doubles the wait each time and gives up after [`MAX_CHECK_ATTEMPTS`]; no answer at all
+    /// (`offline`: no network) waits [`OFFLINE_RETRY_MS`] and does not count. Returns whether it will be
+    /// tried again.
+    pub fn generation_check_failed(
+        &self,
+        generation_id: &str,
+        now: i64,
+        offline: bool,
+    ) -> Result<bool> {
         self.write(|tx| {
+            if offline {
+                tx.execute(
+                    "UPDATE generation_checks SET next_at = ?2 WHERE generation_id = ?1",
+                    params![generation_id, now + OFFLINE_RETRY_MS],
+                )?;
+                return Ok(true);
+            }
             let attempts: Option<i64> = tx
                 .query_row(
                     "SELECT attempts + 1 FROM generation_checks WHERE generation_id = ?1",
@@ -108,54 +125,62 @@ impl HistoryStore {
         })
     }
 
-    /// Puts a looked-up cost into the ledger (replacing whatever the reply had) and closes the check.
-    /// Returns the corrected usage of the reply when it still exists.
+    /// Puts a looked-up cost into the ledger (replacing whatever the reply had), dated when the reply
+    /// ended, and closes the check. `served_by` is the model and provider `/generation` names, kept for a
+    /// reply deleted meanwhile. Returns what changed, for the page: the reply's usage (message id 0 when the
+    /// reply is gone, so only the totals are refreshed).
     pub fn record_generation_cost(
         &self,
         check: &GenerationCheck,
         usage: &UsageRecord,
+        served_by: (Option<&str>, Option<&str>),
     ) -> Result<Option<CorrectedUsage>> {
         check_usage(usage)?;
         let usage = UsageRecord {
             source: CostSource::Generation,
             ..usage.clone()
         };
+        let corrected = |message_id: i64, conversation_id: Option<i64>| CorrectedUsage {
+            message_id,
+            conversation_id: conversation_id.unwrap_or(0),
+            usage: MessageUsage::new(
+                usage.prompt_tokens,
+                usage.completion_tokens,
+                usage.reasoning_tokens,
+                usage.cached_tokens,
+                usage.cost_nanos,
+                usage.source,
+            ),
+        };
         self.write_durably(|tx| {
-            tx.execute(
-                "DELETE FROM generation_checks WHERE generation_id = ?1",
-                [&check.generation_id],
-            )?;
-            let now = now_ms();
+            // When the money was spent: the reply's end, or when its look-up was queued (at that end).
+            let queued_at: Option<i64> = tx
+                .query_row(
+                    "DELETE FROM generation_checks WHERE generation_id = ?1 RETURNING created_at",
+                    [&check.generation_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
             let message = match check.message_id {
                 Some(id) => tx
                     .query_row(
-                        "SELECT conversation_id FROM messages WHERE id = ?1",
+                        "SELECT conversation_id, updated_at FROM messages WHERE id = ?1",
                         [id],
-                        |r| r.get::<_, i64>(0),
+                        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
                     )
                     .optional()?
-                    .map(|conversation| (id, conversation)),
+                    .map(|(conversation, ended)| (id, conversation, ended)),
                 None => None,
             };
             match message {
-                Some((message_id, conversation_id)) => {
-                    upsert_usage(tx, message_id, &usage, now)?;
-                    Ok(Some(CorrectedUsage {
-                        message_id,
-                        conversation_id,
-                        usage: MessageUsage::new(
-                            usage.prompt_tokens,
-                            usage.completion_tokens,
-                            usage.reasoning_tokens,
-                            usage.cached_tokens,
-                            usage.cost_nanos,
-                            usage.source,
-                        ),
-                    }))
+                Some((message_id, conversation_id, ended)) => {
+                    upsert_usage(tx, message_id, &usage, ended)?;
+                    Ok(Some(corrected(message_id, Some(conversation_id))))
                 }
                 None => {
-                    insert_orphan_usage(tx, check, &usage, now)?;
-                    Ok(None)
+                    let spent_at = queued_at.unwrap_or_else(now_ms);
+                    insert_orphan_usage(tx, check, &usage, served_by, spent_at)?;
+                    Ok(check.conversation_id.map(|c| corrected(0, Some(c))))
                 }
             }
         })
@@ -181,7 +206,7 @@ impl HistoryStore {
             let from = from.map(|d| d.to_string());
             let until = to.map(|d| d.next().to_string());
             let mut rows = stmt.query(params![from, until])?;
-            writeln!(out, "{CSV_HEADER}")?;
+            write!(out, "{CSV_HEADER}\r\n")?;
             let mut count = 0;
             while let Some(r) = rows.next()? {
                 let local: String = r.get(0)?;
@@ -214,7 +239,7 @@ impl HistoryStore {
                     text(11)?,
                 ];
                 let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
-                writeln!(out, "{}", line.join(","))?;
+                write!(out, "{}\r\n", line.join(","))?;
                 count += 1;
             }
             out.flush()?;
@@ -253,13 +278,14 @@ fn insert_orphan_usage(
     tx: &Transaction,
     check: &GenerationCheck,
     usage: &UsageRecord,
-    now: i64,
+    (model, provider): (Option<&str>, Option<&str>),
+    spent_at: i64,
 ) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO usage_ledger (message_id, conversation_id, generation_id, prompt_tokens,
              completion_tokens, reasoning_tokens, cached_tokens, cost_nanos, usage_json, cost_source,
-             created_at, updated_at)
-         VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
+             created_at, updated_at, model, provider)
+         VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?11, ?12)",
     )?
     .execute(params![
         check.conversation_id,
@@ -271,7 +297,9 @@ fn insert_orphan_usage(
         usage.cost_nanos,
         usage.raw_json,
         usage.source,
-        now
+        spent_at,
+        model,
+        provider
     ])?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use crate::history::ledger::FIRST_CHECK_DELAY_MS;
+use crate::history::money::MAX_REPLY_COST_NANOS;
 use crate::history::store::{found, now_ms, Result};
 use crate::history::{
     HistoryError, HistoryStore, Message, MessageEnd, MessagePage, MessageStatus, MessageUsage,
@@ -427,6 +428,11 @@ pub(crate) fn check_json(text: Option<&str>) -> Result<()> {
     }
 }
 
+/// More tokens than any reply has: a bound that keeps the day's sums far from overflowing.
+pub const MAX_TOKENS: i64 = 1_000_000_000_000;
+
+/// Refuses figures no real reply has (the stream and `/generation` are bounded before they get here, so
+/// this refuses hand-made import files).
 pub(crate) fn check_usage(usage: &UsageRecord) -> Result<()> {
     let counts = [
         Some(usage.prompt_tokens),
@@ -434,9 +440,21 @@ pub(crate) fn check_usage(usage: &UsageRecord) -> Result<()> {
         usage.reasoning_tokens,
         usage.cached_tokens,
     ];
-    if counts.into_iter().flatten().any(|n| n < 0) {
+    if counts
+        .into_iter()
+        .flatten()
+        .any(|n| !(0..=MAX_TOKENS).contains(&n))
+    {
         return Err(HistoryError::InvalidInput(
-            "token counts cannot be negative",
+            "token counts must be between zero and a trillion",
+        ));
+    }
+    if usage
+        .cost_nanos
+        .is_some_and(|c| !(0..=MAX_REPLY_COST_NANOS).contains(&c))
+    {
+        return Err(HistoryError::InvalidInput(
+            "a reply's cost must be between zero and $10,000",
         ));
     }
     check_json(usage.raw_json.as_deref())

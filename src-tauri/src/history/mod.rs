@@ -23,7 +23,9 @@ mod store;
 mod types;
 
 pub use export::{ImportReport, EXPORT_FORMAT, EXPORT_VERSION};
-pub use money::{format_usd, nanos_to_usd, thousands, usd_to_nanos};
+pub use money::{
+    format_usd, nanos_to_usd, reply_cost_nanos, thousands, usd_to_nanos, MAX_REPLY_COST_NANOS,
+};
 pub use open::set_aside_damaged;
 pub use schema::LATEST_VERSION;
 pub use search::{

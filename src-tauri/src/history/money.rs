@@ -17,6 +17,25 @@ pub fn usd_to_nanos(usd: f64) -> i64 {
     decimal_to_nanos(&format!("{usd:e}")).unwrap_or(if usd < 0.0 { i64::MIN } else { i64::MAX })
 }
 
+/// The most one reply may cost, in nano-dollars ($10,000): any figure beyond (or below zero) is not a real
+/// charge, and kept as it is it would overflow the day's sums.
+pub const MAX_REPLY_COST_NANOS: i64 = 10_000 * 1_000_000_000;
+
+/// A reply's cost as the API reports it, in nano-dollars; `None` (cost unknown) when it is not a plausible
+/// charge: negative, not a number, or over [`MAX_REPLY_COST_NANOS`].
+pub fn reply_cost_nanos(usd: f64) -> Option<i64> {
+    if !usd.is_finite() {
+        return None;
+    }
+    let nanos = usd_to_nanos(usd);
+    if (0..=MAX_REPLY_COST_NANOS).contains(&nanos) {
+        Some(nanos)
+    } else {
+        log::warn!("ignoring an implausible cost: {usd}");
+        None
+    }
+}
+
 /// Nano-dollars back to USD for display and for the page's `cost_usd`.
 pub fn nanos_to_usd(nanos: i64) -> f64 {
     nanos as f64 / NANOS_PER_USD

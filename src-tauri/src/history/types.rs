@@ -259,6 +259,16 @@ pub struct UsageRecord {
     pub source: CostSource,
 }
 
+impl UsageRecord {
+    /// A token count from the network as stored: capped at the bound the store accepts, so an absurd figure
+    /// never keeps a reply from being saved.
+    pub fn tokens(n: u64) -> i64 {
+        i64::try_from(n)
+            .unwrap_or(i64::MAX)
+            .min(crate::history::messages::MAX_TOKENS)
+    }
+}
+
 /// How a streamed reply ended.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MessageEnd {

@@ -48,11 +48,22 @@ fn a_reply_without_usage_is_looked_up_later_and_its_cost_lands_in_the_ledger() {
             attempts: 0
         }]
     );
+    let ended = s.get_message(id).unwrap().unwrap().updated_at;
     let corrected = s
-        .record_generation_cost(&due[0], &billed(21_000))
+        .record_generation_cost(&due[0], &billed(21_000), (None, None))
         .unwrap()
         .unwrap();
     assert_eq!((corrected.message_id, corrected.conversation_id), (id, c));
+    let spent_at: i64 = s
+        .read(|conn| {
+            Ok(conn.query_row(
+                "SELECT created_at FROM usage_ledger WHERE message_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    assert_eq!(spent_at, ended, "dated when the reply ended");
     assert_eq!(corrected.usage.cost_nanos, Some(21_000));
     assert_eq!(corrected.usage.cost_source, CostSource::Generation);
     let message = s.get_message(id).unwrap().unwrap();
@@ -70,7 +81,7 @@ fn failed_look_ups_back_off_and_give_up() {
     let mut now = 1_000_000;
     let mut waits = Vec::new();
     for _ in 1..MAX_CHECK_ATTEMPTS {
-        assert!(s.generation_check_failed("gen-2", now).unwrap());
+        assert!(s.generation_check_failed("gen-2", now, false).unwrap());
         let next = s.next_generation_check_at().unwrap().unwrap();
         waits.push(next - now);
         now = next;
@@ -81,11 +92,29 @@ fn failed_look_ups_back_off_and_give_up() {
         "doubling from the first delay"
     );
     assert!(
-        !s.generation_check_failed("gen-2", now).unwrap(),
+        !s.generation_check_failed("gen-2", now, false).unwrap(),
         "gives up"
     );
     assert_eq!(s.next_generation_check_at().unwrap(), None);
-    assert!(!s.generation_check_failed("gen-unknown", now).unwrap());
+    assert!(!s
+        .generation_check_failed("gen-unknown", now, false)
+        .unwrap());
+}
+
+#[test]
+fn look_ups_made_offline_wait_a_minute_and_do_not_count() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let c = s.create_conversation("t", "m/a").unwrap().id;
+    stopped_reply(&s, c, Some("gen-off"));
+    for hour in 0..50 {
+        let now = 1_000_000 + hour * 3_600_000;
+        assert!(s.generation_check_failed("gen-off", now, true).unwrap());
+        assert_eq!(
+            s.next_generation_check_at().unwrap(),
+            Some(now + OFFLINE_RETRY_MS)
+        );
+    }
+    assert_eq!(s.due_generation_checks(i64::MAX, 1).unwrap()[0].attempts, 0);
 }
 
 #[test]
@@ -100,12 +129,40 @@ fn a_reply_deleted_before_its_cost_arrived_still_counts() {
         conversation_id: Some(c),
         attempts: 1,
     };
+    let queued_at: i64 = s
+        .read(|conn| {
+            Ok(conn.query_row(
+                "SELECT created_at FROM generation_checks WHERE generation_id = 'gen-3'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .unwrap();
+    let corrected = s
+        .record_generation_cost(&check, &billed(5_000), (Some("m/served"), Some("Prov")))
+        .unwrap()
+        .unwrap();
     assert_eq!(
-        s.record_generation_cost(&check, &billed(5_000)).unwrap(),
-        None
+        (corrected.message_id, corrected.conversation_id),
+        (0, c),
+        "only the totals to refresh"
     );
     assert_eq!(s.conversation_spend(c).unwrap().cost_nanos, 5_000);
     assert_eq!(s.next_generation_check_at().unwrap(), None);
+    let (model, provider, at): (String, String, i64) = s
+        .read(|conn| {
+            Ok(conn.query_row(
+                "SELECT model, provider, created_at FROM usage_ledger WHERE generation_id = 'gen-3'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!((model.as_str(), provider.as_str()), ("m/served", "Prov"));
+    assert_eq!(
+        at, queued_at,
+        "dated when the reply ended, not when its cost arrived"
+    );
 }
 
 #[test]
@@ -192,6 +249,40 @@ fn csv_cells_follow_rfc_4180() {
     assert_eq!(csv_cell("+1"), "'+1");
     assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
     assert_eq!(csv_cell(""), "");
+}
+
+#[test]
+fn figures_no_reply_has_are_refused() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let c = s.create_conversation("t", "m/a").unwrap().id;
+    let r = s.start_assistant_message(c, "m/a").unwrap();
+    for bad in [
+        UsageRecord {
+            cost_nanos: Some(-1),
+            ..billed(0)
+        },
+        UsageRecord {
+            cost_nanos: Some(i64::MAX),
+            ..billed(0)
+        },
+        UsageRecord {
+            prompt_tokens: i64::MAX,
+            ..billed(0)
+        },
+    ] {
+        assert!(s.record_usage(r.id, &bad).is_err(), "{bad:?}");
+    }
+    assert!(s
+        .record_usage(r.id, &billed(crate::history::MAX_REPLY_COST_NANOS))
+        .is_ok());
+    assert_eq!(crate::history::reply_cost_nanos(-0.5), None);
+    assert_eq!(crate::history::reply_cost_nanos(1e12), None);
+    assert_eq!(crate::history::reply_cost_nanos(f64::NAN), None);
+    assert_eq!(crate::history::reply_cost_nanos(0.0000368), Some(36_800));
+    assert_eq!(
+        UsageRecord::tokens(u64::MAX),
+        crate::history::messages::MAX_TOKENS
+    );
 }
 
 #[test]
