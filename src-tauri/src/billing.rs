@@ -7,7 +7,7 @@ pub mod checks;
 use std::str::FromStr;
 
 use rust_decimal::prelude::ToPrimitive;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 
 use crate::catalog::ModelCard;
@@ -196,7 +196,7 @@ pub fn estimate_prompt(
 }
 
 /// `tokens` at `per_million` USD per million tokens, in nano-dollars (a thousand nano-dollars per token per
-/// dollar-per-million), rounded half up. `None` for a price that varies or does not read.
+/// dollar-per-million), rounded half away from zero. `None` for a price that varies or does not read.
 fn prompt_cost_nanos(tokens: i64, per_million: &str) -> Option<i64> {
     let price = Decimal::from_str(per_million.trim()).ok()?;
     if price.is_sign_negative() {
@@ -205,7 +205,9 @@ fn prompt_cost_nanos(tokens: i64, per_million: &str) -> Option<i64> {
     let nanos = price
         .checked_mul(Decimal::from(tokens))?
         .checked_mul(Decimal::from(1000))?;
-    nanos.round().to_i64()
+    nanos
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
+        .to_i64()
 }
 
 /// A dollar amount the user typed ("20", "2.50", " 0.5 ") in nano-dollars: `None` when it is not a plain
@@ -221,7 +223,7 @@ pub fn setting_usd_to_nanos(text: &str) -> Option<i64> {
     }
     value
         .checked_mul(Decimal::from(1_000_000_000))?
-        .round()
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero)
         .to_i64()
 }
 

@@ -27,6 +27,12 @@ describe("spend chart data", () => {
     expect(spendChart(report("2026-03-01", "2026-03-01", cells), 3).series.map((s) => s.label)).toEqual(["m/0", "m/1", "m/2", "m/3"]);
   });
 
+  it("gives a named leftover model Other's colour, never the first model's", () => {
+    const cells = Array.from({ length: 7 }, (_, i) => cell("2026-03-01", `m/${i}`, (10 - i) * 1_000_000));
+    const colors = spendChart(report("2026-03-01", "2026-03-01", cells)).series.map((s) => s.color);
+    expect(colors).toEqual([0, 1, 2, 3, 4, 5, -1]);
+  });
+
   it("leaves out free models and names the unknown one", () => {
     const chart = spendChart(report("2026-03-01", "2026-03-01", [cell("2026-03-01", "free/model:free", 0), cell("2026-03-01", "", 5)]));
     expect(chart.series.map((s) => s.label)).toEqual(["Unknown model"]);

@@ -61,7 +61,8 @@ export function spendChart(report: SpendReport, top = TOP_MODELS): StackedChart 
   const index = new Map<string, number>(named.map((m, i) => [m.model, i]));
   const dayIndex = new Map<string, number>(chart.days.map((day, i) => [day, i]));
   const zeros = (): number[] => chart.days.map(() => 0);
-  chart.series = named.map((m, i) => ({ label: modelLabel(m.model), color: i % TOP_MODELS, values: [], exact: zeros(), total: 0 }));
+  // A named 7th model (when it would be the only "Other") takes Other's colour, not the first model's.
+  chart.series = named.map((m, i) => ({ label: modelLabel(m.model), color: i < TOP_MODELS ? i : -1, values: [], exact: zeros(), total: 0 }));
   const other: StackSeries = { label: "Other", color: -1, values: [], exact: zeros(), total: 0 };
   for (const cell of report.day_models) {
     const day = dayIndex.get(cell.day);

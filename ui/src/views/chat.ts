@@ -263,6 +263,7 @@ export class ChatView {
     const visit = this.visit;
     this.conversationId = id;
     this.banner.clear();
+    this.forgetEstimate(); // an answer for the previous chat must not show under this one
     this.firstId = null;
     this.lastId = null;
     this.loadingOlder = false;
@@ -797,6 +798,14 @@ export class ChatView {
       this.estimateTimer = null;
       void this.estimate();
     }, ESTIMATE_DEBOUNCE_MS);
+  }
+
+  /** Drops the estimate shown and any on its way. */
+  private forgetEstimate(): void {
+    this.estimateRequest += 1;
+    if (this.estimateTimer !== null) clearTimeout(this.estimateTimer);
+    this.estimateTimer = null;
+    this.composer.setHint(null);
   }
 
   /** The old estimate stays until the new one arrives (no flicker); a failure empties it quietly. */

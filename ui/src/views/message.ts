@@ -278,6 +278,8 @@ function holdUntil(retry: HTMLButtonElement, until: number): void {
   if (until - Date.now() > MAX_COUNTDOWN_MS) return;
   retry.setAttribute("aria-live", "off");
   const tick = (): void => {
+    // A button that left the page (scrolled out, rebuilt) needs no countdown.
+    if (!retry.isConnected) return;
     const leftMs = until - Date.now();
     if (leftMs <= 0) {
       retry.disabled = false;
