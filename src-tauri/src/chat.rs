@@ -365,11 +365,12 @@ impl Chat {
     async fn flush_db(&self, reply: &mut Reply) {
         if let Some(generation) = reply.unsaved_generation_id() {
             let id = reply.id;
-            if let Err(e) = self
+            match self
                 .db(move |h| h.note_generation_id(id, &generation))
                 .await
             {
-                log::error!("could not save a reply's generation id: {e}");
+                Ok(()) => reply.generation_id_saved = true,
+                Err(e) => log::error!("could not save a reply's generation id: {e}"),
             }
         }
         let (content, reasoning) = reply.take_unsaved();
@@ -543,14 +544,12 @@ impl Reply {
         });
     }
 
-    /// The generation id the first time it is asked for after it arrived, then `None`.
-    fn unsaved_generation_id(&mut self) -> Option<String> {
+    /// The generation id, until it has been saved.
+    fn unsaved_generation_id(&self) -> Option<String> {
         if self.generation_id_saved {
             return None;
         }
-        let id = self.generation_id.clone()?;
-        self.generation_id_saved = true;
-        Some(id)
+        self.generation_id.clone()
     }
 
     fn take_unsaved(&mut self) -> (String, String) {

@@ -184,6 +184,14 @@ impl KeyVault {
         Ok(())
     }
 
+    /// Forgets the key and deletes it from the store whether or not it was read from there this run (a
+    /// keyring that was locked at start-up may still hold it).
+    pub async fn erase(&self) -> Result<(), SecretError> {
+        self.set_state(None, KeyStorage::None);
+        let store = self.store.clone();
+        blocking(move || store.delete()).await
+    }
+
     /// The key for a request, if there is one.
     pub fn current(&self) -> Option<String> {
         self.state.lock().ok().and_then(|s| s.0.clone())
@@ -284,6 +292,17 @@ mod tests {
 
     /// keyring 3.x silently falls back to an in-memory mock when no store feature is enabled; this
     /// fails the build's tests if that ever happens again.
+    #[tokio::test]
+    async fn erase_deletes_a_stored_key_even_if_it_was_never_read() {
+        let store = Arc::new(MemoryStore::default());
+        store.set("sk-or-v1-mgmt-stored").expect("set");
+        let vault = KeyVault::new(store.clone());
+        // Never loaded (a locked keyring at start-up): forget() would leave it; erase() does not.
+        vault.erase().await.expect("erase");
+        assert_eq!(store.get().expect("get"), None);
+        assert_eq!(vault.current(), None);
+    }
+
     #[test]
     fn the_default_keyring_store_is_persistent() {
         use keyring::credential::CredentialPersistence;

@@ -87,7 +87,7 @@ pub async fn save_api_key(
     })
 }
 
-fn keyring_error(err: SecretError) -> UserError {
+pub(super) fn keyring_error(err: SecretError) -> UserError {
     let mut user = UserError::new(ErrorKind::KeyringUnavailable, err.to_string());
     if matches!(err, SecretError::Failed(_)) {
         user.message = format!("The key could not be saved in the system keyring ({err}). You can use it for this session only.");

@@ -6,6 +6,7 @@ use std::io::BufWriter;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 
+use super::commands::keyring_error;
 use super::history_commands::save_path;
 use super::state::AppState;
 use crate::billing::{self, AccountStatus, BudgetStatus, KeyStatus, PromptEstimate};
@@ -132,7 +133,7 @@ pub async fn save_management_key(
         .management
         .save(key.clone(), false)
         .await
-        .map_err(|e| UserError::new(ErrorKind::KeyringUnavailable, e.to_string()))?;
+        .map_err(keyring_error)?;
     let activity = state.client.activity(&key).await.unwrap_or_default();
     let status = AccountStatus::fetched(&credits, &activity, now_ms());
     state.money.remember_account(&status);
@@ -141,13 +142,12 @@ pub async fn save_management_key(
 
 #[tauri::command]
 pub async fn forget_management_key(state: State<'_, AppState>) -> CmdResult<()> {
-    state.money.load_management_key().await;
     state
         .money
         .management
-        .forget()
+        .erase()
         .await
-        .map_err(|e| UserError::new(ErrorKind::KeyringUnavailable, e.to_string()))?;
+        .map_err(keyring_error)?;
     state.money.remember_account(&AccountStatus::without_key());
     Ok(())
 }

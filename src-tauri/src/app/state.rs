@@ -58,15 +58,17 @@ impl MoneyState {
     }
 
     /// Reads the management key from the keyring on first use. A keyring that cannot be read counts as
-    /// no key: the Billing view then offers to add one.
+    /// no key for now, and is read again next time (it may have been locked).
     pub async fn load_management_key(&self) {
-        self.management_loaded
-            .get_or_init(|| async {
-                if let Err(e) = self.management.load().await {
-                    log::warn!("management key not read from the keyring: {e}");
-                }
-            })
-            .await;
+        if self.management_loaded.initialized() {
+            return;
+        }
+        match self.management.load().await {
+            Ok(_) => {
+                let _ = self.management_loaded.set(());
+            }
+            Err(e) => log::warn!("management key not read from the keyring: {e}"),
+        }
     }
 
     pub fn remember_key(&self, status: &KeyStatus) {
