@@ -11,7 +11,7 @@ MOCK := target/debug/mock-openrouter
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test demo deps deps-build deps-test toolchain ui app fmt lint check unit e2e bench bench-history bench-models clean
+.PHONY: run test demo deps deps-build deps-test toolchain ui app fmt lint check unit e2e bench bench-history bench-models bench-billing clean
 
 ## Build and launch the app.
 run: deps-build app
@@ -82,8 +82,8 @@ e2e: app
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
 
 ## Benchmarks: idle memory of the app next to a minimal Tauri window, the release binary size, the
-## history benchmark (bench-history) and the Models view's (bench-models).
-bench: deps-test app bench-history bench-models
+## history benchmark (bench-history), the Models view's (bench-models) and the billing one (bench-billing).
+bench: deps-test app bench-history bench-models bench-billing
 	cargo build --release -p openrouter-desktop --example minimal_window
 	@ls -l $(APP) | awk '{printf "release binary: %.1f MiB\n", $$5/1048576}'
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '\
@@ -104,6 +104,23 @@ HISTORY_BENCH_MESSAGES ?= 1000000
 bench-models: deps-test app
 	cd ui && npx vite-node bench/model-filter.bench.ts
 	E2E_TEST=model_bench xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
+
+## The billing benchmark (issue 5, figures in BENCHMARKS.md): a generated ledger of BILLING_BENCH_ROWS rows
+## over three years, written with SQL so the per-day summary triggers run (src-tauri/examples/billing_bench),
+## then spend windows, reports over 7 days to the whole ledger, a conversation's total, the CSV export and the
+## sizes; then the Billing view's charts in the real window on a copy of that file (tests/tests/billing_bench.rs);
+## then the chart code in Node (ui/bench/billing-chart.bench.ts). The ledger is cached in
+## target/bench/billing-<N>/ (rebuilt when the generator or the schema changes);
+## `make bench-billing BILLING_BENCH_ROWS=100000` is a quick run.
+BILLING_BENCH_ROWS ?= 1000000
+bench-billing: deps-test app
+	cargo build --release -p openrouter-desktop --example billing_bench
+	cargo test --workspace --features acceptance/e2e --no-run
+	target/release/examples/billing_bench --rows $(BILLING_BENCH_ROWS) \
+	  --dir target/bench/billing-$(BILLING_BENCH_ROWS)
+	BILLING_BENCH_DB="$(CURDIR)/target/bench/billing-$(BILLING_BENCH_ROWS)/history.sqlite3" E2E_TEST=billing_bench \
+	  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
+	npm run --prefix ui bench:billing
 
 bench-history: deps-test app
 	cargo build --release -p openrouter-desktop --example history_bench

@@ -49,7 +49,8 @@ done
 export E2E_DRIVER_URL="http://127.0.0.1:$port"
 
 # E2E_FILTER (test name parts, e.g. "t20_ t21_") runs only some of them while working on them; E2E_TEST
-# runs another test target in the same setting (the real-window benchmark: model_bench, with its output).
+# runs another test target in the same setting (the real-window benchmarks: model_bench, billing_bench,
+# with their output).
 test_target=${E2E_TEST:-e2e}
 capture=()
 [ "$test_target" = e2e ] || capture=(--nocapture)

@@ -19,6 +19,8 @@ export interface ChartPalette {
 
 export interface ChartHandle {
   destroy(): void;
+  /** Settles once the chart is first drawn (true), or once it will not be (false: no canvas, destroyed first). */
+  drawn?: Promise<boolean>;
 }
 
 /** Draws `chart` into `host`; `onHover` gets the day index under the pointer (null when it leaves). */
@@ -75,6 +77,7 @@ export function chartOptions(
   palette: ChartPalette,
   width: number,
   onHover: (index: number | null) => void,
+  onDrawn?: () => void,
 ): uPlot.Options {
   const bars = UPlot.paths.bars?.({ size: [0.8, 48], gap: chart.days.length > 120 ? 0 : 1 });
   const axis = { stroke: palette.axis, grid: { stroke: palette.grid, width: 1 }, ticks: { stroke: palette.grid, width: 1 } };
@@ -101,7 +104,8 @@ export function chartOptions(
           return { label: s.label, fill: colour, stroke: colour, width: 1, points: { show: false }, ...(bars ? { paths: bars } : {}) };
         }),
     ],
-    hooks: { setCursor: [(u) => onHover(u.cursor.idx ?? null)] },
+    // uPlot draws in a microtask after it is made; "ready" follows the first draw.
+    hooks: { setCursor: [(u) => onHover(u.cursor.idx ?? null)], ...(onDrawn ? { ready: [() => onDrawn()] } : {}) },
   };
 }
 
@@ -112,9 +116,10 @@ export function buildChart(
   chart: StackedChart,
   palette: ChartPalette,
   onHover: (index: number | null) => void,
+  onDrawn?: () => void,
 ): uPlot {
   const width = Math.max(240, host.clientWidth || 640);
-  return new UPlot(chartOptions(UPlot, chart, palette, width, onHover), stackedData(chart), host);
+  return new UPlot(chartOptions(UPlot, chart, palette, width, onHover, onDrawn), stackedData(chart), host);
 }
 
 let loading: Promise<UPlotClass> | null = null;
@@ -128,12 +133,14 @@ export const drawWithUPlot: ChartDrawer = (host, chart, onHover) => {
   let plot: uPlot | null = null;
   let gone = false;
   const observers: { disconnect(): void }[] = [];
-  if (!canDrawCharts()) return { destroy: () => undefined };
+  if (!canDrawCharts()) return { destroy: () => undefined, drawn: Promise.resolve(false) };
+  let settle = (_drawn: boolean): void => undefined;
+  const drawn = new Promise<boolean>((resolve) => (settle = resolve));
   void loadUPlot().then((UPlot) => {
     if (gone) return;
     const draw = (): void => {
       plot?.destroy();
-      plot = buildChart(UPlot, host, chart, readPalette(), onHover);
+      plot = buildChart(UPlot, host, chart, readPalette(), onHover, () => settle(true));
     };
     draw();
     const theme = new MutationObserver(draw);
@@ -147,9 +154,13 @@ export const drawWithUPlot: ChartDrawer = (host, chart, onHover) => {
       resize.observe(host);
       observers.push(resize);
     }
-  }).catch(() => undefined);
+  }).catch(() => undefined).finally(() => {
+    if (plot === null) settle(false);
+  });
   return {
+    drawn,
     destroy: () => {
+      settle(false);
       gone = true;
       for (const observer of observers) observer.disconnect();
       plot?.destroy();

@@ -371,3 +371,110 @@ fn a_version_3_history_upgrades_with_its_ledger_summed() {
         .unwrap();
     assert_eq!(integrity, "ok");
 }
+
+/// The most expensive conversations are summed in Rust: they must rank exactly as SQL's `GROUP BY` ranked them
+/// (most expensive, then most replies, then the newest conversation), leave out the unknown conversation (0)
+/// and conversations whose replies were all taken back, and keep deleted ones without a title.
+#[test]
+fn the_top_conversations_rank_as_a_group_by_would() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let ids: Vec<i64> = (0..30)
+        .map(|i| s.create_conversation(&format!("C{i}"), "m/a").unwrap().id)
+        .collect();
+    let mut seed: u64 = 11;
+    let mut next = || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        seed >> 33
+    };
+    let mut rows: Vec<(Option<i64>, Option<i64>, i64)> = (0..90)
+        .map(|_| {
+            let conversation = (next() % 10 != 0).then(|| ids[(next() % 30) as usize]);
+            // Few amounts, so costs and reply counts tie.
+            let cost = [None, Some(0), Some(1_000), Some(2_000)][(next() % 4) as usize];
+            let at = local_ms(&s, &format!("2026-03-{:02} 12:00:00", 1 + next() % 9));
+            (conversation, cost, at)
+        })
+        .collect();
+    // A day with two conversations, one of which will have no replies left.
+    let fifteenth = local_ms(&s, "2026-03-15 09:00:00");
+    rows.extend([
+        (Some(ids[5]), Some(4_000), fifteenth),
+        (Some(ids[6]), Some(0), fifteenth),
+    ]);
+    s.write(|tx| {
+        let mut insert = tx.prepare(
+            "INSERT INTO usage_ledger (conversation_id, model, prompt_tokens, completion_tokens, cost_nanos,
+                                       created_at, updated_at)
+             VALUES (?1, 'm/a', 1, 1, ?2, ?3, ?3)",
+        )?;
+        for (conversation, cost, at) in &rows {
+            insert.execute(params![conversation, cost, at])?;
+        }
+        // Every reply of one conversation taken back: its summary rows stay, with nothing in them.
+        tx.execute(
+            "DELETE FROM usage_ledger WHERE conversation_id = ?1",
+            [ids[5]],
+        )?;
+        Ok(())
+    })
+    .unwrap();
+    s.delete_conversation(ids[7]).unwrap();
+    s.delete_conversation(ids[12]).unwrap();
+
+    let group_by = |from: &str, to: &str| -> Vec<ConversationCost> {
+        s.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT s.conversation_id, c.title, sum(s.cost_nanos) AS cost, sum(s.replies) AS replies
+                 FROM spend_conversation_days s LEFT JOIN conversations c ON c.id = s.conversation_id
+                 WHERE s.day BETWEEN ?1 AND ?2 AND s.conversation_id <> 0
+                 GROUP BY s.conversation_id HAVING replies > 0
+                 ORDER BY cost DESC, replies DESC, s.conversation_id DESC LIMIT 10",
+            )?;
+            let rows = stmt.query_map([from, to], |r| {
+                Ok(ConversationCost {
+                    conversation_id: r.get(0)?,
+                    title: r.get(1)?,
+                    cost_nanos: r.get(2)?,
+                    replies: r.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .unwrap()
+    };
+    let mut compared = 0;
+    for (from, to) in [
+        ("2026-03-01", "2026-03-09"),
+        ("2026-03-02", "2026-03-04"),
+        ("2026-03-05", "2026-03-05"),
+        ("2026-03-08", "2026-03-20"),
+        ("2026-03-15", "2026-03-15"),
+        ("2026-04-01", "2026-04-02"),
+    ] {
+        let expected = group_by(from, to);
+        let top = s
+            .spend_report(day(from), day(to))
+            .unwrap()
+            .top_conversations;
+        assert_eq!(top, expected, "{from}..={to}");
+        compared += top.len();
+    }
+    assert!(compared > 20, "the ranges hold conversations to rank");
+    let all = s
+        .spend_report(day("2026-03-01"), day("2026-03-09"))
+        .unwrap()
+        .top_conversations;
+    assert_eq!(all.len(), 10);
+    let fifteenth = s
+        .spend_report(day("2026-03-15"), day("2026-03-15"))
+        .unwrap()
+        .top_conversations;
+    assert_eq!(
+        fifteenth
+            .iter()
+            .map(|c| c.conversation_id)
+            .collect::<Vec<_>>(),
+        [ids[6]],
+        "a free conversation ranks; one with no replies left does not"
+    );
+}
