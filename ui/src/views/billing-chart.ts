@@ -124,8 +124,32 @@ export function buildChart(
 
 let loading: Promise<UPlotClass> | null = null;
 function loadUPlot(): Promise<UPlotClass> {
-  loading ??= import("uplot").then((module) => module.default);
+  loading ??= withValidLanguage(() => import("uplot")).then((module) => module.default);
   return loading;
+}
+
+/**
+ * uPlot's module makes `new Intl.NumberFormat(navigator.language)` as it loads, which throws where that is
+ * not a language tag: WebKitGTK says "C" under the C/POSIX locale (LANG=C.UTF-8), and no chart was ever
+ * drawn. There, the page's language reads "en-US" while the module loads (uPlot's own number format is not
+ * shown: the axes use this app's labels).
+ */
+function withValidLanguage<T>(load: () => Promise<T>): Promise<T> {
+  if (formatsNumbers(navigator.language)) return load();
+  try {
+    Object.defineProperty(navigator, "language", { value: "en-US", configurable: true });
+  } catch {
+    return load();
+  }
+  return load().finally(() => Reflect.deleteProperty(navigator, "language"));
+}
+
+function formatsNumbers(language: string): boolean {
+  try {
+    return new Intl.NumberFormat(language).resolvedOptions().locale !== "";
+  } catch {
+    return false;
+  }
 }
 
 /** The app's drawer: uPlot, loaded on first use; redrawn on a theme change, resized with its box. */
