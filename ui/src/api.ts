@@ -602,5 +602,11 @@ export function exportLedgerCsv(fromDay: string | null, toDay: string | null): P
 /** Calls `handler` whenever a stopped or cut-off reply's real cost arrives; resolves to an unsubscribe. */
 export async function onUsageCorrected(handler: (event: UsageCorrected) => void): Promise<() => void> {
   const { listen } = await import("@tauri-apps/api/event");
-  return listen<UsageCorrected>("usage-corrected", (event) => handler(event.payload));
+  const unlisten = await listen<UsageCorrected>("usage-corrected", (event) => handler(event.payload));
+  // Removing a listener is asynchronous and may fail (the window is closing): nothing to do about it then.
+  return () => {
+    void Promise.resolve()
+      .then(unlisten)
+      .catch(() => undefined);
+  };
 }
