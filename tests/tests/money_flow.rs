@@ -114,13 +114,17 @@ async fn a_stopped_reply_s_real_cost_is_looked_up_through_404s_and_corrected() {
     assert_eq!(reply.status, MessageStatus::Stopped);
     assert_eq!(reply.usage, None, "a stopped stream never gets its usage");
     let generation = reply.generation_id.clone().expect("generation id");
+    let waiting = history
+        .conversation_spend(turn.conversation_id)
+        .expect("spend");
     assert_eq!(
-        history
-            .conversation_spend(turn.conversation_id)
-            .expect("spend")
-            .unpriced_replies,
-        0,
-        "nothing in the ledger yet"
+        (
+            waiting.replies,
+            waiting.unpriced_replies,
+            waiting.cost_nanos
+        ),
+        (1, 1, 0),
+        "not priced yet: its cost is being looked up"
     );
 
     // The first two look-ups meet OpenRouter's early 404; each pushes the next one back.

@@ -35,15 +35,17 @@ pub struct SpendTotals {
 }
 
 impl SpendTotals {
+    /// Saturating: the store bounds every row, but a sum must never wrap into nonsense.
     fn add(&mut self, other: &SpendTotals) {
-        self.cost_nanos += other.cost_nanos;
-        self.replies += other.replies;
-        self.free_replies += other.free_replies;
-        self.unpriced_replies += other.unpriced_replies;
-        self.prompt_tokens += other.prompt_tokens;
-        self.completion_tokens += other.completion_tokens;
-        self.reasoning_tokens += other.reasoning_tokens;
-        self.cached_tokens += other.cached_tokens;
+        let add = |a: &mut i64, b: i64| *a = a.saturating_add(b);
+        add(&mut self.cost_nanos, other.cost_nanos);
+        add(&mut self.replies, other.replies);
+        add(&mut self.free_replies, other.free_replies);
+        add(&mut self.unpriced_replies, other.unpriced_replies);
+        add(&mut self.prompt_tokens, other.prompt_tokens);
+        add(&mut self.completion_tokens, other.completion_tokens);
+        add(&mut self.reasoning_tokens, other.reasoning_tokens);
+        add(&mut self.cached_tokens, other.cached_tokens);
     }
 
     /// From the eight summed columns starting at `first`, in the struct's order.
@@ -237,9 +239,15 @@ pub struct SpendReport {
 }
 
 impl HistoryStore {
-    /// What one conversation has cost so far: its ledger rows (kept when a reply is deleted or retried).
+    /// What one conversation has cost so far: its ledger rows (kept when a reply is deleted or retried),
+    /// and, as replies not priced yet, the stopped ones whose cost is still to be looked up.
     pub fn conversation_spend(&self, conversation_id: i64) -> Result<SpendTotals> {
         self.read(|conn| {
+            let pending: i64 = conn
+                .prepare_cached(
+                    "SELECT count(*) FROM generation_checks WHERE conversation_id = ?1",
+                )?
+                .query_row([conversation_id], |r| r.get(0))?;
             let mut stmt = conn.prepare_cached(
                 "SELECT coalesce(sum(cost_nanos), 0), count(*), coalesce(sum(cost_nanos IS 0), 0),
                         coalesce(sum(cost_nanos IS NULL), 0), coalesce(sum(prompt_tokens), 0),
@@ -247,7 +255,13 @@ impl HistoryStore {
                         coalesce(sum(cached_tokens), 0)
                  FROM usage_ledger WHERE conversation_id = ?1",
             )?;
-            Ok(stmt.query_row([conversation_id], |r| SpendTotals::from_row(r, 0))?)
+            let mut totals = stmt.query_row([conversation_id], |r| SpendTotals::from_row(r, 0))?;
+            totals.add(&SpendTotals {
+                replies: pending,
+                unpriced_replies: pending,
+                ..SpendTotals::default()
+            });
+            Ok(totals)
         })
     }
 

@@ -28,6 +28,17 @@ fn a_reply_without_usage_is_looked_up_later_and_its_cost_lands_in_the_ledger() {
     let c = s.create_conversation("t", "m/a").unwrap().id;
     let id = stopped_reply(&s, c, Some("gen-1"));
     stopped_reply(&s, c, None); // nothing to look up without an id
+    assert!(s.get_message(id).unwrap().unwrap().cost_pending);
+    let waiting = s.conversation_spend(c).unwrap();
+    assert_eq!(
+        (
+            waiting.replies,
+            waiting.unpriced_replies,
+            waiting.cost_nanos
+        ),
+        (1, 1, 0),
+        "counted as not priced yet"
+    );
     let now = now_ms();
     assert!(
         s.due_generation_checks(now, 10).unwrap().is_empty(),
@@ -70,6 +81,12 @@ fn a_reply_without_usage_is_looked_up_later_and_its_cost_lands_in_the_ledger() {
     assert_eq!(message.usage, Some(corrected.usage));
     assert!(!message.cost_pending);
     assert_eq!(s.conversation_spend(c).unwrap().cost_nanos, 21_000);
+    let priced = s.conversation_spend(c).unwrap();
+    assert_eq!(
+        (priced.replies, priced.unpriced_replies),
+        (1, 0),
+        "moved from pending to priced"
+    );
     assert_eq!(s.next_generation_check_at().unwrap(), None, "closed");
 }
 
