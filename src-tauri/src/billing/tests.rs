@@ -166,7 +166,7 @@ fn key_and_account_figures_become_exact_nano_dollars() {
 #[test]
 fn a_generation_body_becomes_a_ledger_row_of_billed_counts() {
     let body: serde_json::Value = serde_json::from_str(include_str!(
-        "../../../../shared/fixtures/account-endpoints/generation-cancelled-stream-2026-02-24.json"
+        "../../../tests/fixtures/account-endpoints/generation-cancelled-stream-2026-02-24.json"
     ))
     .unwrap();
     let data: GenerationData = serde_json::from_value(body["data"].clone()).unwrap();
