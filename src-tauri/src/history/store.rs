@@ -78,7 +78,10 @@ impl HistoryStore {
         if let Some(inner) = Arc::get_mut(&mut store.inner) {
             inner.interrupted_on_open = interrupted;
         }
-        store.follow_time_zone()?;
+        // Only the Billing view's days depend on it: a failure (disk full) must not keep the history shut.
+        if let Err(e) = store.follow_time_zone() {
+            log::warn!("spend summaries not brought to this time zone: {e}");
+        }
         Ok(store)
     }
 
