@@ -269,7 +269,7 @@ pub async fn export_ledger_csv(
             UserError::new(
                 ErrorKind::Storage,
                 format!(
-                    "The spending could not be saved to {} ({}).",
+                    "The spending could not be saved to {}. {}",
                     path.display(),
                     e.message
                 ),
