@@ -4,6 +4,7 @@ mod app;
 pub mod billing;
 pub mod catalog;
 pub mod chat;
+pub mod desktop;
 pub mod history;
 pub mod openrouter;
 pub mod routing;
