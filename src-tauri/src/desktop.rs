@@ -109,6 +109,82 @@ pub fn readable_shortcut(shortcut: &str) -> String {
         .join("+")
 }
 
+/// The quick-prompt shortcut by default: Ctrl+Shift+Space (Cmd+Shift+Space on macOS).
+pub const DEFAULT_SHORTCUT: &str = "CommandOrControl+Shift+Space";
+
+/// Whether `shortcut` is a combination the app may take over for the whole desktop: one key after at least
+/// one modifier other than Shift (a global Shift+A would swallow every capital A typed anywhere).
+pub fn valid_shortcut(shortcut: &str) -> bool {
+    let parts: Vec<&str> = shortcut.split('+').map(str::trim).collect();
+    let Some((key, modifiers)) = parts.split_last() else {
+        return false;
+    };
+    let modifier = |m: &str| {
+        let m = m.to_ascii_lowercase();
+        let strong = [
+            "commandorcontrol",
+            "cmdorctrl",
+            "cmdorcontrol",
+            "commandorctrl",
+            "control",
+            "ctrl",
+            "command",
+            "cmd",
+            "super",
+            "meta",
+            "alt",
+            "option",
+        ];
+        (strong.contains(&m.as_str()), m == "shift")
+    };
+    let known = modifiers.iter().all(|m| {
+        let (strong, shift) = modifier(m);
+        strong || shift
+    });
+    let has_strong = modifiers.iter().any(|m| modifier(m).0);
+    shortcut.len() <= 64 && known && has_strong && valid_key(key)
+}
+
+/// A key the global-shortcut plugin knows by name: a letter, a digit, F1–F24, or a named key.
+fn valid_key(key: &str) -> bool {
+    const NAMED: &[&str] = &[
+        "space",
+        "enter",
+        "tab",
+        "backspace",
+        "delete",
+        "insert",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+        "up",
+        "down",
+        "left",
+        "right",
+        "escape",
+        "esc",
+        "comma",
+        "period",
+        "slash",
+        "semicolon",
+        "quote",
+        "backquote",
+        "minus",
+        "equal",
+        "bracketleft",
+        "bracketright",
+        "backslash",
+    ];
+    let lower = key.to_ascii_lowercase();
+    let single = key.chars().count() == 1 && key.chars().all(|c| c.is_ascii_alphanumeric());
+    let function = lower
+        .strip_prefix('f')
+        .and_then(|n| n.parse::<u8>().ok())
+        .is_some_and(|n| (1..=24).contains(&n));
+    single || function || NAMED.contains(&lower.as_str())
+}
+
 /// What closing the main window does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CloseDecision {
@@ -196,6 +272,33 @@ mod tests {
         );
         assert_eq!(readable_shortcut("control + alt + K"), "Ctrl+Alt+K");
         assert_eq!(readable_shortcut("Shift++F2"), "Shift+F2");
+    }
+
+    #[test]
+    fn a_global_shortcut_needs_a_modifier_other_than_shift_and_a_known_key() {
+        for good in [
+            DEFAULT_SHORTCUT,
+            "Ctrl+Shift+Space",
+            "Alt+Q",
+            "Super+F12",
+            "control + alt + k",
+            "CmdOrCtrl+Slash",
+        ] {
+            assert!(valid_shortcut(good), "{good}");
+        }
+        for bad in [
+            "",
+            "Space",
+            "Shift+A",
+            "Ctrl+",
+            "Ctrl+Shift",
+            "Ctrl+F25",
+            "Ctrl+Banana",
+            "Hyper+K",
+            "Ctrl+Ä",
+        ] {
+            assert!(!valid_shortcut(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -25,6 +25,8 @@ pub struct Settings {
     pub monthly_budget_usd: Option<String>,
     /// Warn when the key's remaining limit or the account's balance falls under this many dollars.
     pub low_balance_usd: Option<String>,
+    /// The tray and the quick-prompt window (issue 6).
+    pub quick: QuickSettings,
 }
 
 impl Default for Settings {
@@ -34,7 +36,85 @@ impl Default for Settings {
             theme: Theme::System,
             monthly_budget_usd: None,
             low_balance_usd: None,
+            quick: QuickSettings::default(),
         }
+    }
+}
+
+/// What the quick-prompt window may read along with the question, only when the user asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuickAttach {
+    #[default]
+    Off,
+    /// The text selected in another program (the PRIMARY selection on Linux).
+    Selection,
+    Clipboard,
+}
+
+/// The longest the main window may stay hidden before its web view is closed to save memory.
+pub const MAX_IDLE_CLOSE_SECS: u32 = 86_400;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QuickSettings {
+    /// The global shortcut that opens the quick window (`CommandOrControl+Shift+Space`).
+    pub shortcut: String,
+    /// Paused from the tray menu: not registered until resumed.
+    pub shortcut_paused: bool,
+    /// Closing the main window keeps the app in the tray.
+    pub close_to_tray: bool,
+    /// The user has been told once that closing keeps the app in the tray.
+    pub told_close_to_tray: bool,
+    /// Seconds the main window stays hidden before its web view is closed (0: never).
+    pub main_idle_close_secs: u32,
+    pub attach: QuickAttach,
+    pub start_at_login: bool,
+    /// The quick window's own model; `None`: the default model.
+    pub model: Option<String>,
+}
+
+impl Default for QuickSettings {
+    fn default() -> Self {
+        Self {
+            shortcut: crate::desktop::DEFAULT_SHORTCUT.to_owned(),
+            shortcut_paused: false,
+            close_to_tray: true,
+            told_close_to_tray: false,
+            main_idle_close_secs: 300,
+            attach: QuickAttach::Off,
+            start_at_login: false,
+            model: None,
+        }
+    }
+}
+
+impl QuickSettings {
+    /// Fields that do not read as valid take their defaults (a hand-edited file must not stop the app).
+    fn repaired(mut self) -> Self {
+        if !crate::desktop::valid_shortcut(&self.shortcut) {
+            self.shortcut = crate::desktop::DEFAULT_SHORTCUT.to_owned();
+        }
+        if self.model.as_deref().is_some_and(|m| !valid_model_id(m)) {
+            self.model = None;
+        }
+        self.main_idle_close_secs = self.main_idle_close_secs.min(MAX_IDLE_CLOSE_SECS);
+        self
+    }
+
+    fn check(&self) -> Result<(), SettingsError> {
+        if !crate::desktop::valid_shortcut(&self.shortcut) {
+            return Err(SettingsError::InvalidShortcut(
+                self.shortcut.chars().take(64).collect(),
+            ));
+        }
+        if let Some(model) = self.model.as_deref().filter(|m| !valid_model_id(m)) {
+            return Err(SettingsError::InvalidModel(model.to_owned()));
+        }
+        if self.main_idle_close_secs > MAX_IDLE_CLOSE_SECS {
+            return Err(SettingsError::InvalidIdle);
+        }
+        Ok(())
     }
 }
 
@@ -44,6 +124,10 @@ pub enum SettingsError {
     InvalidModel(String),
     #[error("“{0}” is not an amount in dollars: use a number like 20 or 2.50, at most 1,000,000.")]
     InvalidAmount(String),
+    #[error("“{0}” cannot be the quick-prompt shortcut: use a key with Ctrl, Alt or Cmd, such as Ctrl+Shift+Space.")]
+    InvalidShortcut(String),
+    #[error("The main window can stay open in the background for at most a day.")]
+    InvalidIdle,
     #[error("the settings could not be saved: {0}")]
     Save(String),
 }
@@ -83,6 +167,7 @@ impl Settings {
                 .take()
                 .and_then(|a| normalized_amount(&a).ok().flatten());
         }
+        settings.quick = settings.quick.repaired();
         settings
     }
 
@@ -91,6 +176,7 @@ impl Settings {
         if !valid_model_id(&self.default_model) {
             return Err(SettingsError::InvalidModel(self.default_model.clone()));
         }
+        self.quick.check()?;
         let mut checked = self.clone();
         for amount in [
             &mut checked.monthly_budget_usd,
@@ -148,11 +234,65 @@ mod tests {
             theme: Theme::Dark,
             monthly_budget_usd: Some("20".into()),
             low_balance_usd: Some("2.50".into()),
+            quick: QuickSettings {
+                shortcut: "Alt+Space".into(),
+                attach: QuickAttach::Selection,
+                model: Some("google/gemini-2.5-flash".into()),
+                ..QuickSettings::default()
+            },
         };
         s.save(&backend).expect("save");
         assert_eq!(Settings::load(&backend), s);
         assert_eq!(s.monthly_budget_nanos(), Some(20_000_000_000));
         assert_eq!(s.low_balance_nanos(), Some(2_500_000_000));
+    }
+
+    #[test]
+    fn quick_settings_default_check_and_repair() {
+        let backend = MapBackend::default();
+        let quick = Settings::load(&backend).quick;
+        assert_eq!(quick.shortcut, "CommandOrControl+Shift+Space");
+        assert!(quick.close_to_tray && !quick.told_close_to_tray && !quick.start_at_login);
+        assert_eq!(
+            (quick.main_idle_close_secs, quick.attach),
+            (300, QuickAttach::Off)
+        );
+        let refused = |quick: QuickSettings| {
+            Settings {
+                quick,
+                ..Settings::default()
+            }
+            .save(&backend)
+            .is_err()
+        };
+        for shortcut in ["Space", "Shift+A", "Ctrl+", "Ctrl+Hyper+K", "Ctrl+Banana"] {
+            let quick = QuickSettings {
+                shortcut: shortcut.into(),
+                ..QuickSettings::default()
+            };
+            assert!(refused(quick), "{shortcut}");
+        }
+        assert!(refused(QuickSettings {
+            model: Some("not a model".into()),
+            ..QuickSettings::default()
+        }));
+        assert!(refused(QuickSettings {
+            main_idle_close_secs: MAX_IDLE_CLOSE_SECS + 1,
+            ..QuickSettings::default()
+        }));
+        // A hand-edited file with nonsense falls back field by field.
+        backend
+            .set(
+                KEY,
+                serde_json::json!({"theme": "dark", "quick": {"shortcut": "Q", "close_to_tray": false, "model": "<x>", "main_idle_close_secs": 999999}}),
+            )
+            .expect("set");
+        let loaded = Settings::load(&backend);
+        assert_eq!(loaded.theme, Theme::Dark);
+        assert_eq!(loaded.quick.shortcut, "CommandOrControl+Shift+Space");
+        assert!(!loaded.quick.close_to_tray, "the valid field is kept");
+        assert_eq!(loaded.quick.model, None);
+        assert_eq!(loaded.quick.main_idle_close_secs, MAX_IDLE_CLOSE_SECS);
     }
 
     #[test]

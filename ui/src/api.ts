@@ -232,6 +232,22 @@ export interface Settings {
   monthly_budget_usd?: string | null;
   /** Warn when the key's remaining limit or the balance falls under this many dollars; null = off. */
   low_balance_usd?: string | null;
+  /** The tray and the quick-prompt window (issue 6); kept as given when the page does not change it. */
+  quick?: QuickSettings;
+}
+
+export interface QuickSettings {
+  /** The global shortcut, e.g. "CommandOrControl+Shift+Space". */
+  shortcut: string;
+  shortcut_paused: boolean;
+  close_to_tray: boolean;
+  told_close_to_tray: boolean;
+  /** Seconds the main window stays hidden before its web view is closed (0: never). */
+  main_idle_close_secs: number;
+  attach: "off" | "selection" | "clipboard";
+  start_at_login: boolean;
+  /** The quick window's own model; null: the default model. */
+  model: string | null;
 }
 
 export interface TurnStarted {
