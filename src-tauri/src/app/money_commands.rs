@@ -13,7 +13,7 @@ use crate::billing::{self, AccountStatus, BudgetStatus, KeyStatus, PromptEstimat
 use crate::catalog::{base_id, ModelCard};
 use crate::history::spend::{Day, SpendReport, SpendTotals, SpendWindows};
 use crate::history::{now_ms, HistoryError};
-use crate::openrouter::ErrorKind;
+use crate::openrouter::{ActivityItem, ApiError, Credits, ErrorKind};
 use crate::secrets::clean_key;
 use crate::settings::Settings;
 use crate::user_error::UserError;
@@ -134,8 +134,7 @@ pub async fn save_management_key(
         .save(key.clone(), false)
         .await
         .map_err(keyring_error)?;
-    let activity = state.client.activity(&key).await.unwrap_or_default();
-    let status = AccountStatus::fetched(&credits, &activity, now_ms());
+    let status = account(&credits, state.client.activity(&key).await);
     state.money.remember_account(&status);
     Ok(status)
 }
@@ -161,10 +160,19 @@ pub async fn account_status(state: State<'_, AppState>) -> CmdResult<AccountStat
         return Ok(AccountStatus::without_key());
     };
     let (credits, activity) = tokio::join!(state.client.credits(&key), state.client.activity(&key));
-    let status = match (credits, activity) {
-        (Ok(credits), Ok(activity)) => AccountStatus::fetched(&credits, &activity, now_ms()),
-        // The balance without the activity: say why the activity is missing rather than show none.
-        (Ok(credits), Err(e)) => AccountStatus {
+    let status = match credits {
+        Ok(credits) => account(&credits, activity),
+        Err(e) => AccountStatus::failed(UserError::from(e)),
+    };
+    state.money.remember_account(&status);
+    Ok(status)
+}
+
+/// The balance, and the activity or why it is missing (rather than an empty list that reads as none).
+fn account(credits: &Credits, activity: Result<Vec<ActivityItem>, ApiError>) -> AccountStatus {
+    match activity {
+        Ok(activity) => AccountStatus::fetched(credits, &activity, now_ms()),
+        Err(e) => AccountStatus {
             activity: None,
             error: Some(UserError::new(
                 e.kind(),
@@ -173,12 +181,9 @@ pub async fn account_status(state: State<'_, AppState>) -> CmdResult<AccountStat
                     UserError::from(e).message
                 ),
             )),
-            ..AccountStatus::fetched(&credits, &[], now_ms())
+            ..AccountStatus::fetched(credits, &[], now_ms())
         },
-        (Err(e), _) => AccountStatus::failed(UserError::from(e)),
-    };
-    state.money.remember_account(&status);
-    Ok(status)
+    }
 }
 
 /// The month's spend against the budget, and the low-balance warning from the last figures fetched. Never
