@@ -30,54 +30,16 @@ pub const DAYS: i64 = 1096;
 pub const DAY_MS: i64 = 86_400_000;
 const END_MS: i64 = START_MS + DAYS * DAY_MS;
 
+use openrouter_desktop::history::spend::civil_from_days;
+
 // ---- random numbers ----
 
-fn splitmix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// xorshift64*, seeded through splitmix64.
-pub struct Rng(u64);
+pub use crate::bench_common::Rng;
 
 impl Rng {
-    pub fn new(seed: u64) -> Self {
-        Self(splitmix(seed).max(1))
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// `0..n`; `n` must not be 0.
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-
-    /// Uniform in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1_u64 << 53) as f64
-    }
-
-    pub fn chance(&mut self, p: f64) -> bool {
-        self.unit() < p
-    }
-
     /// Uniform in `[lo, hi)`.
     fn between(&mut self, lo: f64, hi: f64) -> f64 {
         lo + (hi - lo) * self.unit()
-    }
-
-    /// Standard normal (Box–Muller).
-    fn normal(&mut self) -> f64 {
-        let u = self.unit().max(1e-12);
-        let v = self.unit();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
     }
 
     /// Log-normal with this median.
@@ -619,7 +581,7 @@ fn day_weight(day: i64) -> f64 {
     let growth = 0.35 + 0.65 * day as f64 / DAYS as f64;
     // 2023-11-27 was a Monday.
     let weekend = if day % 7 >= 5 { 0.45 } else { 1.0 };
-    let (_, month, date) = civil(START_MS / DAY_MS + day);
+    let (_, month, date) = civil_from_days(START_MS / DAY_MS + day);
     let holiday = if month == 8 || (month == 12 && date >= 23) {
         0.7
     } else {
@@ -633,18 +595,6 @@ const HOUR_WEIGHTS: [f64; 24] = [
     0.2, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.6, 2.4, 2.6, 2.4, 1.6, 2.0, 2.4, 2.4, 2.2, 1.8,
     1.2, 1.0, 1.1, 1.0, 0.7, 0.4,
 ];
-
-fn civil(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
 
 const TITLE_VERBS: &[&str] = &[
     "Fix",

@@ -17,7 +17,11 @@
 //! `--dir` says otherwise; the real-window chart benchmark (`tests/tests/billing_bench.rs`) starts the app on
 //! a copy of it.
 
+#[path = "../bench_common/mod.rs"]
+mod bench_common;
 mod generator;
+
+use bench_common::{mb, percentile, sorted, thousands};
 
 use std::error::Error;
 use std::fs;
@@ -784,37 +788,6 @@ fn measure_sizes(db: &Path) -> Result<Value> {
 #[derive(Default)]
 struct Report {
     lines: Vec<String>,
-}
-
-/// Nearest-rank percentile of sorted values.
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = (p * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn sorted(values: impl Iterator<Item = f64>) -> Vec<f64> {
-    let mut v: Vec<f64> = values.collect();
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    out
-}
-
-fn mb(bytes: i64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1e6)
 }
 
 impl Report {
