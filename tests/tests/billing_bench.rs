@@ -12,22 +12,18 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod bench_window;
+
+use bench_window::{env, js, reach_chat, stats, POLL};
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
 const WAIT: Duration = Duration::from_secs(60);
-const POLL: Duration = Duration::from_millis(100);
-const GOOD_KEY: &str = "sk-or-v1-e2e0000000000000000000000000000000000000000000000000000000000";
 /// Range switches per kind.
 const SWITCHES: usize = 20;
 /// The longest range the page's date fields accept (billing-range.ts `MAX_RANGE_DAYS`).
 const MAX_RANGE_DAYS: i64 = 3700;
 const TARGET_CHART_MS: f64 = 100.0;
-
-fn env(name: &str) -> String {
-    std::env::var(name)
-        .unwrap_or_else(|_| panic!("{name} is not set: run this with `make bench-billing`"))
-}
 
 /// The benchmark's history: `BILLING_BENCH_DB`, or the default cache of `billing_bench`.
 fn bench_db() -> PathBuf {
@@ -37,26 +33,6 @@ fn bench_db() -> PathBuf {
             PathBuf::from(env!("CARGO_MANIFEST_DIR"))
                 .join("../target/bench/billing-1000000/history.sqlite3")
         })
-}
-
-async fn js(driver: &WebDriver, script: &str) -> Value {
-    driver
-        .execute(script, Vec::<Value>::new())
-        .await
-        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
-        .json()
-        .clone()
-}
-
-async fn wait_for(driver: &WebDriver, what: &str, script: &str) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while js(driver, script).await != json!(true) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(POLL).await;
-    }
 }
 
 /// Waits for the `count`-th "billing-chart" measure, then for the next frame after it; returns the latest
@@ -96,14 +72,6 @@ last.value = to;
 last.dispatchEvent(new Event("change", { bubbles: true }));
 return performance.getEntriesByName("billing-chart").length;
 "#;
-
-fn stats(values: &[f64]) -> (f64, f64, f64) {
-    let mut sorted: Vec<f64> = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let at =
-        |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
-    (at(0.5), at(0.95), *sorted.last().expect("values"))
-}
 
 /// Days as "YYYY-MM-DD" moved by `n` (the same civil-date arithmetic as the core's `Day`).
 fn add_days(day: &str, n: i64) -> String {
@@ -156,9 +124,9 @@ async fn billing_view_charts_a_million_ledger_rows() {
     caps.insert("browserName".into(), json!("wry"));
     caps.insert(
         "tauri:options".into(),
-        json!({"application": env("E2E_APP"), "args": ["--data-dir", data]}),
+        json!({"application": env("E2E_APP", "bench-billing"), "args": ["--data-dir", data]}),
     );
-    let driver = WebDriver::new(env("E2E_DRIVER_URL"), caps)
+    let driver = WebDriver::new(env("E2E_DRIVER_URL", "bench-billing"), caps)
         .await
         .expect("tauri-driver starts the app");
     let result = run(&driver, &stamp, &first_day, &last_day).await;
@@ -177,34 +145,7 @@ async fn run(
         .set_script_timeout(Duration::from_secs(60))
         .await
         .map_err(|e| e.to_string())?;
-    // A first run asks for a key (the keyring is the session's own).
-    let ready = "return !!document.querySelector(\"textarea[aria-label='Message']\") || !!document.querySelector(\"input.key-input\");";
-    wait_for(driver, "the first screen", ready).await;
-    let onboarding = js(
-        driver,
-        "return !!document.querySelector(\"input.key-input\");",
-    )
-    .await;
-    if onboarding == json!(true) {
-        let input = driver
-            .find(By::Css("input.key-input"))
-            .await
-            .map_err(|e| e.to_string())?;
-        input.send_keys(GOOD_KEY).await.map_err(|e| e.to_string())?;
-        driver
-            .find(By::XPath("//button[normalize-space()='Save key']"))
-            .await
-            .map_err(|e| e.to_string())?
-            .click()
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    wait_for(
-        driver,
-        "the chat",
-        "return !!document.querySelector(\"textarea[aria-label='Message']\");",
-    )
-    .await;
+    reach_chat(driver, WAIT).await?;
 
     // uPlot makes an Intl.NumberFormat of navigator.language when it loads; WebKitGTK says "C" under LANG=C
     // (C.UTF-8, POSIX), which is not a language tag: the page must cope (billing-chart.ts) or no chart is drawn.

@@ -11,23 +11,21 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+mod bench_window;
+
+use bench_window::{env, js, reach_chat, stats, wait_for, POLL};
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
 const WAIT: Duration = Duration::from_secs(30);
-const POLL: Duration = Duration::from_millis(100);
-const GOOD_KEY: &str = "sk-or-v1-e2e0000000000000000000000000000000000000000000000000000000000";
 const MODELS: usize = 1000;
 /// Times each text is typed (and deleted) per filter combination.
 const ROUNDS: usize = 3;
 
-fn env(name: &str) -> String {
-    std::env::var(name)
-        .unwrap_or_else(|_| panic!("{name} is not set: run this with `make bench-models`"))
-}
-
 async fn mock(path: &str, body: Value) -> Value {
-    let origin = env("E2E_MOCK_URL").trim_end_matches("/api/v1").to_owned();
+    let origin = env("E2E_MOCK_URL", "bench-models")
+        .trim_end_matches("/api/v1")
+        .to_owned();
     reqwest::Client::new()
         .post(format!("{origin}/__mock/{path}"))
         .json(&body)
@@ -69,26 +67,6 @@ fn thousand_models(target: usize) -> Vec<Value> {
         }
     }
     out
-}
-
-async fn js(driver: &WebDriver, script: &str) -> Value {
-    driver
-        .execute(script, Vec::<Value>::new())
-        .await
-        .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
-        .json()
-        .clone()
-}
-
-async fn wait_for(driver: &WebDriver, what: &str, script: &str) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while js(driver, script).await != json!(true) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(POLL).await;
-    }
 }
 
 /// Types every prefix of each text into the Models view's search field, one per animation frame, then
@@ -133,14 +111,6 @@ const TYPED: &[&str] = &[
     "vision",
 ];
 
-fn stats(values: &[f64]) -> (f64, f64, f64) {
-    let mut sorted: Vec<f64> = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let at =
-        |p: f64| sorted[((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1];
-    (at(0.5), at(0.95), *sorted.last().expect("values"))
-}
-
 #[tokio::test]
 async fn models_view_filters_a_thousand_models_per_keystroke() {
     let models = thousand_models(MODELS);
@@ -153,9 +123,9 @@ async fn models_view_filters_a_thousand_models_per_keystroke() {
     caps.insert("browserName".into(), json!("wry"));
     caps.insert(
         "tauri:options".into(),
-        json!({"application": env("E2E_APP"), "args": ["--data-dir", data]}),
+        json!({"application": env("E2E_APP", "bench-models"), "args": ["--data-dir", data]}),
     );
-    let driver = WebDriver::new(env("E2E_DRIVER_URL"), caps)
+    let driver = WebDriver::new(env("E2E_DRIVER_URL", "bench-models"), caps)
         .await
         .expect("tauri-driver starts the app");
     let result = run(&driver).await;
@@ -170,34 +140,7 @@ async fn run(driver: &WebDriver) -> Result<(), String> {
         .set_script_timeout(Duration::from_secs(120))
         .await
         .map_err(|e| e.to_string())?;
-    // A first run asks for a key (the keyring is the session's own).
-    let ready = "return !!document.querySelector(\"textarea[aria-label='Message']\") || !!document.querySelector(\"input.key-input\");";
-    wait_for(driver, "the first screen", ready).await;
-    let onboarding = js(
-        driver,
-        "return !!document.querySelector(\"input.key-input\");",
-    )
-    .await;
-    if onboarding == json!(true) {
-        let input = driver
-            .find(By::Css("input.key-input"))
-            .await
-            .map_err(|e| e.to_string())?;
-        input.send_keys(GOOD_KEY).await.map_err(|e| e.to_string())?;
-        driver
-            .find(By::XPath("//button[normalize-space()='Save key']"))
-            .await
-            .map_err(|e| e.to_string())?
-            .click()
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    wait_for(
-        driver,
-        "the chat",
-        "return !!document.querySelector(\"textarea[aria-label='Message']\");",
-    )
-    .await;
+    reach_chat(driver, WAIT).await?;
 
     let models_button = driver
         .query(By::XPath("//nav//button[normalize-space()='Models']"))
@@ -210,6 +153,7 @@ async fn run(driver: &WebDriver) -> Result<(), String> {
         driver,
         "the Models view with 1,000 models",
         "const c = document.querySelector('.models-dialog .models-count'); return !!c && / 1000 models$|^1000 models$/.test(c.textContent);",
+        WAIT,
     )
     .await;
     let shown = js(
