@@ -3,7 +3,9 @@
 import { formatCount, formatNanos } from "./format";
 import type { ActivityRow, AccountBalance, BudgetStatus, KeyStatus, LedgerExport, SpendTotals } from "./money-types";
 
-export const CREDITS_URL = "https://openrouter.ai/settings/credits";
+import { replies } from "./money-text";
+
+export { CREDITS_URL } from "./money-text";
 
 export const FREE_TIER_TEXT =
   "You have never bought credits: free models allow 50 requests a day; buying 10 credits raises it to 1,000.";
@@ -29,10 +31,6 @@ export function keyLimitText(key: KeyStatus): string {
   if (key.limit_nanos === null) return "This key has no spending limit of its own.";
   const left = key.limit_remaining_nanos === null ? "" : `; ${formatNanos(key.limit_remaining_nanos)} of it is left`;
   return `This key's limit is ${formatNanos(key.limit_nanos)}${left}, and ${resetText(key.limit_reset)}.`;
-}
-
-function replies(n: number): string {
-  return n === 1 ? "1 reply" : `${formatCount(n)} replies`;
 }
 
 /** "$1.23 over 45 replies (3 free, 1 cost not known yet)". */

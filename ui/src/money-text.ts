@@ -154,7 +154,8 @@ export interface SpendLine {
   title: string;
 }
 
-function replies(n: number): string {
+/** "1 reply", "1,234 replies". */
+export function replies(n: number): string {
   return n === 1 ? "1 reply" : `${formatCount(n)} replies`;
 }
 
