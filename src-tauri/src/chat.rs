@@ -62,6 +62,16 @@ pub trait EventSink: Send + Sync + 'static {
     fn send(&self, event: StreamEvent);
 }
 
+/// How a retry differs from asking the same model again, each from an error's action.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetryWith {
+    /// "Switch to …": made the conversation's model first (the error suggested it).
+    pub model: Option<String>,
+    /// "Try a shorter reply": this retry alone caps the reply's length, so a 402 that said the credits
+    /// cover N tokens is not refused again. Later turns ask for the model's full length as before.
+    pub max_tokens: Option<u32>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TurnStarted {
     pub conversation_id: i64,
@@ -191,7 +201,7 @@ impl Chat {
                 Ok((conversation_id, user, assistant))
             })
             .await?;
-        self.start_reply(key, conversation_id, assistant.id, model, sink)
+        self.start_reply(key, conversation_id, assistant.id, model, None, sink)
             .await?;
         Ok(TurnStarted {
             conversation_id,
@@ -206,20 +216,25 @@ impl Chat {
         assistant_message_id: i64,
         sink: Arc<dyn EventSink>,
     ) -> Result<TurnStarted, UserError> {
-        self.retry_reply_with(assistant_message_id, None, sink)
+        self.retry_reply_with(assistant_message_id, RetryWith::default(), sink)
             .await
     }
 
-    /// [`Chat::retry_reply`] with `model`, when given, made the conversation's model first: the
-    /// "Switch to …" action of an error whose reply suggested another model.
+    /// [`Chat::retry_reply`] changed as `with` says: see [`RetryWith`].
     pub async fn retry_reply_with(
         self: &Arc<Self>,
         assistant_message_id: i64,
-        model: Option<String>,
+        with: RetryWith,
         sink: Arc<dyn EventSink>,
     ) -> Result<TurnStarted, UserError> {
+        let RetryWith { model, max_tokens } = with;
         if model.as_deref().is_some_and(|m| !valid_model_id(m)) {
             return Err(UserError::invalid_input("Choose a model first."));
+        }
+        if max_tokens == Some(0) {
+            return Err(UserError::invalid_input(
+                "A reply needs room for at least one token.",
+            ));
         }
         let key = self.vault.current().ok_or_else(UserError::no_key)?;
         if self.is_active(assistant_message_id) {
@@ -256,7 +271,7 @@ impl Chat {
                 Ok((conversation.id, user_id, assistant, model))
             })
             .await?;
-        self.start_reply(key, conversation_id, assistant.id, model, sink)
+        self.start_reply(key, conversation_id, assistant.id, model, max_tokens, sink)
             .await?;
         Ok(TurnStarted {
             conversation_id,
@@ -297,6 +312,7 @@ impl Chat {
         conversation_id: i64,
         assistant_id: i64,
         model: String,
+        max_tokens: Option<u32>,
         sink: Arc<dyn EventSink>,
     ) -> Result<(), UserError> {
         let lookup = model.clone();
@@ -314,6 +330,7 @@ impl Chat {
             .await?;
         let reasoning = cached_model.as_deref().and_then(reasoning_of);
         let mut request = ChatRequest::streaming(model, request_messages(&messages, assistant_id));
+        request.max_tokens = max_tokens;
         crate::routing::apply(&mut request, &routing, reasoning.as_ref());
         let token = CancellationToken::new();
         if let Ok(mut active) = self.active.lock() {

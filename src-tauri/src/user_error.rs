@@ -16,6 +16,8 @@ pub enum ActionKind {
     EnterKey,
     /// Send again with `model` instead (OpenRouter suggested it, e.g. after a free promotion ended).
     SwitchModel,
+    /// Ask again with the reply capped at `max_tokens` (a 402 said the credits cover that many).
+    RetryShorter,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,6 +29,9 @@ pub struct UserAction {
     /// For `switch_model`: the model to switch to. Left out of the JSON otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
+    /// For `retry_shorter`: the longest reply to ask for. Left out of the JSON otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
 }
 
 impl UserAction {
@@ -36,6 +41,7 @@ impl UserAction {
             label: label.to_owned(),
             url: None,
             model: None,
+            max_tokens: None,
         }
     }
     fn open(label: &str, url: &str) -> Self {
@@ -44,6 +50,7 @@ impl UserAction {
             label: label.to_owned(),
             url: Some(url.to_owned()),
             model: None,
+            max_tokens: None,
         }
     }
     fn enter_key() -> Self {
@@ -52,6 +59,7 @@ impl UserAction {
             label: "Enter a new key".to_owned(),
             url: None,
             model: None,
+            max_tokens: None,
         }
     }
     fn switch_model(model: &str) -> Self {
@@ -60,6 +68,19 @@ impl UserAction {
             label: format!("Switch to {model}"),
             url: None,
             model: Some(model.to_owned()),
+            max_tokens: None,
+        }
+    }
+    fn retry_shorter(max_tokens: u32) -> Self {
+        Self {
+            kind: ActionKind::RetryShorter,
+            label: format!(
+                "Try a shorter reply (up to {} tokens)",
+                crate::history::thousands(i64::from(max_tokens))
+            ),
+            url: None,
+            model: None,
+            max_tokens: Some(max_tokens),
         }
     }
 }
@@ -72,6 +93,9 @@ pub struct UserError {
     /// Boxed: most errors have none, and a result carrying a `UserError` stays small.
     #[serde(default)]
     pub action: Option<Box<UserAction>>,
+    /// Another way out beside `action` (a 402 offers a shorter reply now and more credits for later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_action: Option<Box<UserAction>>,
     #[serde(default)]
     pub retry_after_secs: Option<u64>,
 }
@@ -82,12 +106,18 @@ impl UserError {
             kind,
             message: message.into(),
             action: None,
+            second_action: None,
             retry_after_secs: None,
         }
     }
 
     fn with_action(mut self, action: UserAction) -> Self {
         self.action = Some(Box::new(action));
+        self
+    }
+
+    fn with_second_action(mut self, action: UserAction) -> Self {
+        self.second_action = Some(Box::new(action));
         self
     }
 
@@ -162,11 +192,7 @@ impl From<&ApiError> for UserError {
                 "OpenRouter did not accept your API key. It may be mistyped, disabled or deleted.",
             )
             .with_action(UserAction::enter_key()),
-            ErrorKind::NoCredits if api_message.contains("afford") => UserError::new(
-                kind,
-                cannot_afford(api_message),
-            )
-            .with_action(UserAction::open("Add credits", CREDITS_URL)),
+            ErrorKind::NoCredits if api_message.contains("afford") => cannot_afford(api_message),
             ErrorKind::NoCredits => UserError::new(
                 kind,
                 "Your OpenRouter credits are used up, or this key reached its spending limit. Add credits to keep chatting.",
@@ -229,9 +255,12 @@ impl From<ApiError> for UserError {
 
 /// A 402 that says how much the credits cover ("You requested up to 64000 tokens, but can only afford
 /// 2666"): OpenRouter reserves the model's whole reply length up front, so a long-reply model can be refused
-/// while a cheaper one would not be.
-fn cannot_afford(api_message: &str) -> String {
-    let number_after = |marker: &str| -> Option<i64> {
+/// while a cheaper one, or the same one asked for a shorter reply, would not be. A shorter reply is offered
+/// first (it works now), credits second.
+fn cannot_afford(api_message: &str) -> UserError {
+    let kind = ErrorKind::NoCredits;
+    let credits = UserAction::open("Add credits", CREDITS_URL);
+    let number_after = |marker: &str| -> Option<u32> {
         let rest = &api_message[api_message.find(marker)? + marker.len()..];
         let digits: String = rest
             .trim_start()
@@ -240,15 +269,34 @@ fn cannot_afford(api_message: &str) -> String {
             .collect();
         digits.parse().ok()
     };
-    match (number_after("up to"), number_after("only afford")) {
-        (Some(asked), Some(afford)) => format!(
-            "Your credits do not cover this reply: OpenRouter sets aside room for up to {} tokens of answer, and what is left pays for about {}. Add credits, or choose a cheaper model.",
-            crate::history::thousands(asked),
-            crate::history::thousands(afford)
-        ),
-        _ => "This reply would cost more than the credits left on your account or key. Add credits, or choose a cheaper model.".to_owned(),
+    let (Some(asked), Some(afford)) = (number_after("up to"), number_after("only afford")) else {
+        return UserError::new(
+            kind,
+            "This reply would cost more than the credits left on your account or key. Add credits, or choose a cheaper model.",
+        )
+        .with_action(credits);
+    };
+    let (asked_text, afford_text) = (
+        crate::history::thousands(i64::from(asked)),
+        crate::history::thousands(i64::from(afford)),
+    );
+    if afford < MIN_SHORTER_REPLY || afford >= asked {
+        return UserError::new(
+            kind,
+            format!("Your credits do not cover this reply: OpenRouter sets aside room for up to {asked_text} tokens of answer, and what is left pays for about {afford_text}. Add credits, or choose a cheaper model."),
+        )
+        .with_action(credits);
     }
+    UserError::new(
+        kind,
+        format!("Your credits do not cover this reply: OpenRouter sets aside room for up to {asked_text} tokens of answer, and what is left pays for about {afford_text}. Ask for a shorter reply, add credits, or choose a cheaper model."),
+    )
+    .with_action(UserAction::retry_shorter(afford))
+    .with_second_action(credits)
 }
+
+/// Below this many tokens a "shorter reply" would be a few words: only credits are offered.
+const MIN_SHORTER_REPLY: u32 = 50;
 
 /// How long until the daily free-model count resets: the `X-RateLimit-Reset` OpenRouter puts in the error's
 /// metadata (unix ms), else the next midnight UTC, as its documentation says.
@@ -305,7 +353,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn payment_required_offers_credits_page() {
+    fn payment_required_offers_a_shorter_reply_then_the_credits_page() {
         let body = r#"{"error":{"code":402,"message":"This request requires more credits, or fewer max_tokens. You requested up to 64000 tokens, but can only afford 2666."}}"#;
         let user = UserError::from(ApiError::from_response(402, body, None));
         assert_eq!(user.kind, ErrorKind::NoCredits);
@@ -314,9 +362,33 @@ mod tests {
             "{}",
             user.message
         );
-        let action = user.action.expect("action");
-        assert_eq!(action.kind, ActionKind::OpenUrl);
-        assert_eq!(action.url.as_deref(), Some(CREDITS_URL));
+        let action = user.action.clone().expect("action");
+        assert_eq!(action.kind, ActionKind::RetryShorter);
+        assert_eq!(action.max_tokens, Some(2666));
+        assert_eq!(action.label, "Try a shorter reply (up to 2,666 tokens)");
+        let second = user.second_action.clone().expect("second action");
+        assert_eq!(second.kind, ActionKind::OpenUrl);
+        assert_eq!(second.url.as_deref(), Some(CREDITS_URL));
+        let json = serde_json::to_value(&user).expect("json");
+        assert_eq!(json["action"]["kind"], "retry_shorter");
+        assert_eq!(json["action"]["max_tokens"], 2666);
+        assert_eq!(json["second_action"]["kind"], "open_url");
+        let back: UserError = serde_json::from_value(json).expect("reads back");
+        assert_eq!(back, user);
+    }
+
+    #[test]
+    fn a_402_that_leaves_too_little_for_a_reply_offers_only_credits() {
+        for afford in ["12", "64000", "99999999999"] {
+            let body = format!(
+                r#"{{"error":{{"code":402,"message":"You requested up to 64000 tokens, but can only afford {afford}."}}}}"#
+            );
+            let user = UserError::from(ApiError::from_response(402, &body, None));
+            let action = user.action.clone().expect("action");
+            assert_eq!(action.kind, ActionKind::OpenUrl, "afford {afford}");
+            assert!(user.second_action.is_none(), "afford {afford}");
+            assert!(user.message.contains("Add credits"), "{}", user.message);
+        }
     }
 
     #[test]
@@ -409,6 +481,8 @@ mod tests {
         let user = UserError::from(ApiError::from_response(402, "{}", None));
         let json = serde_json::to_value(&user).expect("json");
         assert!(json["action"].get("model").is_none(), "{json}");
+        assert!(json["action"].get("max_tokens").is_none(), "{json}");
+        assert!(json.get("second_action").is_none(), "{json}");
         assert!(json["action"].get("url").is_some());
     }
 

@@ -192,36 +192,6 @@ async fn a_mid_stream_error_is_saved_as_interrupted_with_its_reason_and_retry_re
 }
 
 #[tokio::test]
-async fn a_402_is_saved_as_an_error_with_the_credits_action() {
-    let s = setup().await;
-    s.server.push_scenario(Scenario::http_error(402));
-    let (sink, mut rx) = channel();
-    let turn = s
-        .chat
-        .send_message(None, "pay".into(), MODEL.into(), None, sink)
-        .await
-        .expect("started");
-    let events = until_done(&mut rx).await;
-    let Some(StreamEvent::Done { status, error, .. }) = events.last() else {
-        panic!("done last")
-    };
-    assert_eq!(*status, MessageStatus::Error);
-    let error = error.clone().expect("error");
-    assert_eq!(error.kind, ErrorKind::NoCredits);
-    assert_eq!(
-        error.action.and_then(|a| a.url).as_deref(),
-        Some("https://openrouter.ai/settings/credits")
-    );
-    let saved = s
-        .chat
-        .history()
-        .get_message(turn.assistant_message_id)
-        .expect("read")
-        .expect("kept");
-    assert_eq!(saved.status, MessageStatus::Error);
-}
-
-#[tokio::test]
 async fn a_killed_app_leaves_a_reply_that_reopens_as_interrupted() {
     let s = setup().await;
     s.server.push_scenario(Scenario::slow(100, 50));
@@ -328,6 +298,7 @@ mod routing {
     //! Per-conversation routing reaches the request the mock receives; availability errors offer a switch.
 
     use openrouter_desktop::catalog::ModelCatalogue;
+    use openrouter_desktop::chat::RetryWith;
     use openrouter_desktop::routing::{ProviderPrefs, ProviderSort, Routing};
     use openrouter_desktop::user_error::ActionKind;
     use serde_json::{json, Value};
@@ -540,6 +511,95 @@ mod routing {
     }
 
     #[tokio::test]
+    async fn a_402_that_names_what_the_credits_cover_offers_that_length_and_the_retry_asks_for_it()
+    {
+        let s = setup().await;
+        s.server.push_scenario(Scenario::http_error(402));
+        let (sink, mut rx) = channel();
+        let turn = s
+            .chat
+            .send_message(None, "a long essay".into(), MODEL.into(), None, sink)
+            .await
+            .expect("started");
+        let events = until_done(&mut rx).await;
+        let Some(StreamEvent::Done { status, error, .. }) = events.last() else {
+            panic!("done last")
+        };
+        assert_eq!(*status, MessageStatus::Error);
+        assert!(
+            last_body(&s).get("max_tokens").is_none(),
+            "a normal send leaves the length to the model"
+        );
+        // The mock says what the credits cover as OpenRouter does: 64,000 asked, a 24th of it affordable.
+        let error = error.clone().expect("error");
+        assert_eq!(error.kind, ErrorKind::NoCredits);
+        let action = error.action.clone().expect("action");
+        assert_eq!(action.kind, ActionKind::RetryShorter);
+        assert_eq!(action.max_tokens, Some(2666));
+        let second = error.second_action.clone().expect("credits too");
+        assert_eq!(second.kind, ActionKind::OpenUrl);
+        // Saved with the reply, so a reopened conversation still offers both.
+        let saved = s
+            .chat
+            .history()
+            .get_message(turn.assistant_message_id)
+            .expect("read")
+            .expect("kept");
+        assert_eq!(saved.status, MessageStatus::Error);
+        let json = serde_json::to_value(&saved).expect("json");
+        assert_eq!(json["error"]["action"]["max_tokens"], 2666);
+        assert_eq!(json["error"]["second_action"]["kind"], "open_url");
+
+        let (sink, mut rx) = channel();
+        let shorter = RetryWith {
+            max_tokens: action.max_tokens,
+            ..RetryWith::default()
+        };
+        let retried = s
+            .chat
+            .retry_reply_with(turn.assistant_message_id, shorter, sink)
+            .await
+            .expect("retried");
+        let events = until_done(&mut rx).await;
+        assert!(matches!(
+            events.last(),
+            Some(StreamEvent::Done {
+                status: MessageStatus::Complete,
+                ..
+            })
+        ));
+        assert_eq!(last_body(&s)["max_tokens"], 2666);
+        assert_eq!(last_body(&s)["model"], MODEL, "the same model");
+
+        // Only that retry was capped: the next turn asks for the full length again.
+        let (sink, mut rx) = channel();
+        s.chat
+            .send_message(
+                Some(retried.conversation_id),
+                "and more".into(),
+                MODEL.into(),
+                None,
+                sink,
+            )
+            .await
+            .expect("started");
+        until_done(&mut rx).await;
+        assert!(last_body(&s).get("max_tokens").is_none());
+
+        let (sink, _rx) = channel();
+        let none = RetryWith {
+            max_tokens: Some(0),
+            ..RetryWith::default()
+        };
+        let err = s
+            .chat
+            .retry_reply_with(retried.assistant_message_id, none, sink)
+            .await
+            .expect_err("refused");
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+    }
+
+    #[tokio::test]
     async fn an_ended_free_model_ends_the_reply_with_a_switch_to_its_paid_slug() {
         let s = setup().await;
         s.server.push_scenario(Scenario::HttpError {
@@ -587,7 +647,10 @@ mod routing {
             .chat
             .retry_reply_with(
                 turn.assistant_message_id,
-                Some("openai/gpt-oss-120b".into()),
+                RetryWith {
+                    model: Some("openai/gpt-oss-120b".into()),
+                    ..RetryWith::default()
+                },
                 sink,
             )
             .await
@@ -622,7 +685,10 @@ mod routing {
             .chat
             .retry_reply_with(
                 retried.assistant_message_id,
-                Some("not a model".into()),
+                RetryWith {
+                    model: Some("not a model".into()),
+                    ..RetryWith::default()
+                },
                 sink,
             )
             .await

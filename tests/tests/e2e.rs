@@ -313,7 +313,7 @@ async fn t4_no_credits_reads_as_a_sentence_with_a_way_out() {
         send(&driver, "Will this cost money?").await;
         let reply = assistant_reply(&driver, &["error"]).await;
         let text = reply.text().await.expect("text");
-        assert!(text.contains("credits"), "{text}");
+        assert!(text.contains("pays for about 2,666"), "{text}");
         reply
             .query(By::XPath(".//button[normalize-space()='Add credits']"))
             .wait(WAIT, POLL)
@@ -321,6 +321,25 @@ async fn t4_no_credits_reads_as_a_sentence_with_a_way_out() {
             .await
             .expect("an Add credits button");
         screenshot(&driver, "07-no-credits").await;
+        // The mock, like OpenRouter, says what the credits cover: the shorter reply asks for exactly that.
+        reply
+            .query(By::XPath(
+                ".//button[normalize-space()='Try a shorter reply (up to 2,666 tokens)']",
+            ))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("a shorter-reply button")
+            .click()
+            .await
+            .expect("click");
+        let again = assistant_reply(&driver, &["complete"]).await;
+        assert!(again
+            .text()
+            .await
+            .expect("text")
+            .contains("Will this cost money?"));
+        assert_eq!(last_chat_request().await["body"]["max_tokens"], 2666);
     })
     .await;
 }

@@ -58,6 +58,18 @@ describe("toUserError", () => {
     expect(toUserError({ kind: "not_found", message: "Gone.", action: { kind: "switch_model", label: "Switch", model: 7 } }).action).toBeNull();
   });
 
+  it("keeps a 402's shorter-reply action with its length, and its second action", () => {
+    const shorter = { kind: "retry_shorter", label: "Try a shorter reply (up to 2,666 tokens)", url: null, max_tokens: 2666 };
+    const credits = { kind: "open_url", label: "Add credits", url: "https://openrouter.ai/settings/credits" };
+    const error = toUserError({ kind: "no_credits", message: "Your credits do not cover this reply.", action: shorter, second_action: credits });
+    expect(error.action).toEqual(shorter);
+    expect(error.second_action).toEqual(credits);
+    for (const max_tokens of [undefined, 0, -5, 1.5, "2666", 2 ** 40]) {
+      expect(toUserError({ kind: "no_credits", message: "No.", action: { ...shorter, max_tokens } }).action).toBeNull();
+    }
+    expect(toUserError({ kind: "no_credits", message: "No.", second_action: { kind: "rm -rf", label: "x" } }).second_action).toBeUndefined();
+  });
+
   it("turns strings, Errors and junk into an unknown UserError", () => {
     expect(toUserError("command send_message not found")).toMatchObject({ kind: "unknown", message: "command send_message not found" });
     expect(toUserError(new Error("boom"))).toMatchObject({ kind: "unknown", message: "boom" });
@@ -133,7 +145,8 @@ describe("commands", () => {
     await setModelBrowserState({ version: 1, sort: "name" });
     await sendMessage(null, "hi", "x/y", () => undefined, routing);
     await retryReply(3, () => undefined);
-    await retryReply(3, () => undefined, "x/z");
+    await retryReply(3, () => undefined, { model: "x/z" });
+    await retryReply(3, () => undefined, { maxTokens: 2666 });
     const plain = core.calls.map(({ command, args }) => {
       const { onEvent: _channel, ...rest } = args;
       return { command, args: rest };
@@ -152,6 +165,7 @@ describe("commands", () => {
       { command: "send_message", args: { conversationId: null, text: "hi", model: "x/y", routing } },
       { command: "retry_reply", args: { assistantMessageId: 3 } },
       { command: "retry_reply", args: { assistantMessageId: 3, model: "x/z" } },
+      { command: "retry_reply", args: { assistantMessageId: 3, maxTokens: 2666 } },
     ]);
   });
 

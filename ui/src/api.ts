@@ -44,17 +44,21 @@ export type UserErrorKind =
   | "unknown";
 
 export interface UserAction {
-  kind: "open_url" | "retry" | "enter_key" | "switch_model";
+  kind: "open_url" | "retry" | "enter_key" | "switch_model" | "retry_shorter";
   label: string;
   url?: string | null;
   /** switch_model: the model to switch to. */
   model?: string | null;
+  /** retry_shorter: the longest reply to ask for (what a 402 said the credits cover). */
+  max_tokens?: number | null;
 }
 
 export interface UserError {
   kind: UserErrorKind;
   message: string;
   action?: UserAction | null;
+  /** Another way out beside `action` (a 402: a shorter reply now, credits for later). */
+  second_action?: UserAction | null;
   retry_after_secs?: number | null;
 }
 
@@ -299,13 +303,21 @@ function normaliseAction(value: unknown): UserAction | null {
   const raw = value as Record<string, unknown>;
   const kind = raw["kind"];
   const label = raw["label"];
-  if (kind !== "open_url" && kind !== "retry" && kind !== "enter_key" && kind !== "switch_model") return null;
+  if (
+    kind !== "open_url" && kind !== "retry" && kind !== "enter_key" && kind !== "switch_model" &&
+    kind !== "retry_shorter"
+  ) return null;
   if (typeof label !== "string" || label.trim() === "") return null;
   const url = typeof raw["url"] === "string" ? raw["url"] : null;
   if (kind === "open_url" && url === null) return null;
   if (kind === "switch_model") {
     const model = typeof raw["model"] === "string" ? raw["model"].trim() : "";
     return model === "" ? null : { kind, label, url: null, model };
+  }
+  if (kind === "retry_shorter") {
+    const maxTokens = raw["max_tokens"];
+    const valid = typeof maxTokens === "number" && Number.isInteger(maxTokens) && maxTokens > 0 && maxTokens <= 0xffffffff;
+    return valid ? { kind, label, url: null, max_tokens: maxTokens } : null;
   }
   return { kind, label, url };
 }
@@ -320,10 +332,12 @@ export function toUserError(reason: unknown): UserError {
         ? (raw["kind"] as UserErrorKind)
         : "unknown";
       const retryAfter = raw["retry_after_secs"];
+      const second = normaliseAction(raw["second_action"]);
       return {
         kind,
         message,
         action: normaliseAction(raw["action"]),
+        ...(second === null ? {} : { second_action: second }),
         retry_after_secs: typeof retryAfter === "number" && Number.isFinite(retryAfter) ? retryAfter : null,
       };
     }
@@ -480,18 +494,26 @@ export function sendMessage(
   });
 }
 
-/**
- * Replaces the reply `assistantMessageId` with a new one streamed to `onEvent`; with `model`, that model
- * becomes the conversation's first (an error's "Switch to …").
- */
+/** How a retry differs from asking the same model again (an error's action). */
+export interface RetryWith {
+  /** This model becomes the conversation's first (an error's "Switch to …"). */
+  model?: string | null;
+  /** Caps this reply's length (a 402's "Try a shorter reply"); later turns are not capped. */
+  maxTokens?: number | null;
+}
+
+/** Replaces the reply `assistantMessageId` with a new one streamed to `onEvent`, changed as `with` says. */
 export function retryReply(
   assistantMessageId: number,
   onEvent: (event: StreamEvent) => void,
-  model: string | null = null,
+  with_: RetryWith = {},
 ): Promise<TurnStarted> {
+  const model = with_.model ?? null;
+  const maxTokens = with_.maxTokens ?? null;
   return call<TurnStarted>("retry_reply", {
     assistantMessageId,
     ...(model === null ? {} : { model }),
+    ...(maxTokens === null ? {} : { maxTokens }),
     onEvent: streamChannel(onEvent),
   });
 }

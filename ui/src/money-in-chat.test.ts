@@ -449,6 +449,63 @@ describe("credit and rate-limit errors in a reply", () => {
     expect(core.callsOf("retry_reply")).toHaveLength(0);
   });
 
+  it("offers a shorter reply when the credits cover part of one: only that retry is capped", async () => {
+    await start();
+    await openTrip();
+    const emit = await send("Write me a long essay");
+    emit({
+      type: "done", status: "error", finish_reason: null, timing: null,
+      error: {
+        kind: "no_credits",
+        message: "Your credits do not cover this reply: OpenRouter sets aside room for up to 64,000 tokens of answer, and what is left pays for about 2,666.",
+        action: { kind: "retry_shorter", label: "Try a shorter reply (up to 2,666 tokens)", url: null, max_tokens: 2666 },
+        second_action: { kind: "open_url", label: "Add credits", url: "https://openrouter.ai/settings/credits" },
+      },
+    });
+    await settle();
+    const reply = replies().at(-1)!;
+    const labels = Array.from(reply.querySelectorAll("button")).map((b) => b.textContent);
+    expect(labels).toEqual(["Try a shorter reply (up to 2,666 tokens)", "Add credits", "Retry"]);
+    get("button", "Add credits").click();
+    await settle();
+    expect(core.callsOf("open_external").at(-1)?.args).toEqual({ url: "https://openrouter.ai/settings/credits" });
+    expect(core.callsOf("retry_reply")).toHaveLength(0);
+    let again: ((event: StreamEvent) => void) | undefined;
+    core.on("retry_reply", (args) => {
+      again = core.channelOf(args);
+      return { conversation_id: 1, user_message_id: 15, assistant_message_id: 17 };
+    });
+    get("button", "Try a shorter reply (up to 2,666 tokens)").click();
+    await settle();
+    const { onEvent: _channel, ...args } = core.callsOf("retry_reply")[0]!.args;
+    expect(args).toEqual({ assistantMessageId: 16, maxTokens: 2666 });
+    again?.({ type: "delta", content: "A short essay.", reasoning: "" });
+    again?.({ type: "done", status: "complete", finish_reason: "length", error: null, timing: null });
+    await settle();
+    expect(replies().at(-1)?.textContent).toContain("The reply was cut off at its length limit.");
+    // A plain Retry on the next error asks for the full length again.
+    core.on("send_message", () => ({ conversation_id: 1, user_message_id: 18, assistant_message_id: 19 }));
+    await send("More");
+    expect(core.callsOf("send_message").at(-1)?.args).not.toHaveProperty("maxTokens");
+  });
+
+  it("drops error actions it cannot do safely: no length to ask for, a link that is not a web page", async () => {
+    await start();
+    await openTrip();
+    const emit = await send("Hi");
+    emit({
+      type: "done", status: "error", finish_reason: null, timing: null,
+      error: {
+        kind: "no_credits", message: "Your credits do not cover this reply.",
+        action: { kind: "retry_shorter", label: "Try a shorter reply", url: null, max_tokens: 0 },
+        second_action: { kind: "open_url", label: "Add credits", url: "javascript:alert(1)" },
+      },
+    });
+    await settle();
+    const labels = Array.from(replies().at(-1)!.querySelectorAll("button")).map((b) => b.textContent);
+    expect(labels).toEqual(["Retry"]);
+  });
+
   it("holds Try again back until the Retry-After wait is over, counting down", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     core.on("retry_reply", () => ({ conversation_id: 1, user_message_id: 15, assistant_message_id: 17 }));

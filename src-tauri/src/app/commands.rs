@@ -10,7 +10,7 @@ use tauri_plugin_opener::OpenerExt;
 use super::history_start::HistoryProblem;
 use super::state::AppState;
 use crate::catalog::ModelSummary;
-use crate::chat::{EventSink, StreamEvent, TurnStarted};
+use crate::chat::{EventSink, RetryWith, StreamEvent, TurnStarted};
 use crate::history::ConversationSummary;
 use crate::openrouter::ErrorKind;
 use crate::routing::Routing;
@@ -136,14 +136,16 @@ pub async fn send_message(
 pub async fn retry_reply(
     assistant_message_id: i64,
     model: Option<String>,
+    max_tokens: Option<u32>,
     on_event: Channel<StreamEvent>,
     state: State<'_, AppState>,
 ) -> CmdResult<TurnStarted> {
     state.keyring_problem().await;
     let sink: Arc<dyn EventSink> = Arc::new(on_event);
+    let with = RetryWith { model, max_tokens };
     state
         .chat
-        .retry_reply_with(assistant_message_id, model, sink)
+        .retry_reply_with(assistant_message_id, with, sink)
         .await
 }
 

@@ -1,7 +1,7 @@
 // Dev-only stand-in for the Rust core, to try the page in a browser: `npm run dev:mock`.
 // It answers the commands of IPC.md from memory and streams canned replies over fake Channels.
 // Type a message containing one of these words to see a case:
-//   "credits" (402 error with "Add credits"), "interrupt" (stream breaks), "badkey" (401),
+//   "credits" (402 error offering a shorter reply and "Add credits"), "interrupt" (stream breaks), "badkey" (401),
 //   "reject" (send_message rejects), "xss" (hostile markdown), "long" (a long reply), "freeend" on a
 //   :free model (the free period ended: "Switch to" its paid slug).
 // Money: replies cost what the model's prices say and go into a ledger seeded with four months of use
@@ -161,7 +161,8 @@ export function installMockCore(): void {
     return (event) => callbacks.get(id)?.({ index: index++, message: event });
   }
 
-  function stream(text: string, assistant: Message, send: (event: StreamEvent) => void): void {
+  /** `maxTokens`: a capped retry (the "credits" prompt's "Try a shorter reply" then succeeds). */
+  function stream(text: string, assistant: Message, send: (event: StreamEvent) => void, maxTokens: number | null): void {
     const conversation = conversations.get(assistant.conversation_id);
     send({ type: "meta", model: assistant.model, provider: "MockProvider" });
     const reply =
@@ -209,8 +210,13 @@ export function installMockCore(): void {
     assistant.reasoning = reasoning || null;
     const tick = (): void => {
       if (stopped) return finish("stopped", null);
-      if (text.includes("credits")) {
-        return finish("error", { kind: "no_credits", message: "Your OpenRouter credits are used up.", action: { kind: "open_url", label: "Add credits", url: "https://openrouter.ai/settings/credits" } });
+      if (text.includes("credits") && maxTokens === null) {
+        return finish("error", {
+          kind: "no_credits",
+          message: "Your credits do not cover this reply: OpenRouter sets aside room for up to 64,000 tokens of answer, and what is left pays for about 2,666. Ask for a shorter reply, add credits, or choose a cheaper model.",
+          action: { kind: "retry_shorter", label: "Try a shorter reply (up to 2,666 tokens)", url: null, max_tokens: 2666 },
+          second_action: { kind: "open_url", label: "Add credits", url: "https://openrouter.ai/settings/credits" },
+        });
       }
       if (text.includes("freeend") && assistant.model?.endsWith(":free")) {
         const paid = assistant.model.slice(0, -":free".length);
@@ -234,13 +240,15 @@ export function installMockCore(): void {
     setTimeout(tick, 300);
   }
 
-  function startTurn(conversationId: number, model: string, text: string, send: (event: StreamEvent) => void, userId: number): TurnStarted {
+  function startTurn(
+    conversationId: number, model: string, text: string, send: (event: StreamEvent) => void, userId: number, maxTokens: number | null = null,
+  ): TurnStarted {
     const assistant: Message = {
       id: nextId++, conversation_id: conversationId, role: "assistant", content: "", reasoning: null, status: "streaming",
       model, provider: "MockProvider", finish_reason: null, error: null, usage: null, created_at: Date.now(),
     };
     messages.get(conversationId)?.push(assistant);
-    stream(text, assistant, send);
+    stream(text, assistant, send, maxTokens);
     return { conversation_id: conversationId, user_message_id: userId, assistant_message_id: assistant.id };
   }
 
@@ -439,7 +447,9 @@ export function installMockCore(): void {
         const conversation = conversations.get(conversationId);
         const switched = typeof args["model"] === "string" ? args["model"] : null;
         if (switched !== null && conversation) conversation.model = switched;
-        return startTurn(conversationId, switched ?? old.model ?? conversation?.model ?? settings.default_model, user?.content ?? "", channel(args["onEvent"]), user?.id ?? 0);
+        const maxTokens = typeof args["maxTokens"] === "number" ? args["maxTokens"] : null;
+        const model = switched ?? old.model ?? conversation?.model ?? settings.default_model;
+        return startTurn(conversationId, model, user?.content ?? "", channel(args["onEvent"]), user?.id ?? 0, maxTokens);
       }
       return fail("invalid_input", "That reply no longer exists.");
     },

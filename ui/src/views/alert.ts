@@ -1,5 +1,5 @@
 // Errors as a person reads them: a role="alert" banner with the core's message and its action button.
-import { openExternal, toUserError, type UserError } from "../api";
+import { openExternal, toUserError, type UserAction, type UserError } from "../api";
 import { isExternalUrl } from "../safe-url";
 import { button, el } from "./elements";
 
@@ -10,32 +10,52 @@ export interface ErrorHandlers {
   enterKey?: () => void;
   /** Use `model` instead and try again (an error that suggested another model). */
   switchModel?: (model: string) => void;
+  /** Ask again for a reply of at most `maxTokens` (a 402 that said what the credits cover). */
+  retryShorter?: (maxTokens: number) => void;
 }
 
-/** The button for an error's suggested action, or null when there is none that can be done here. */
-export function actionButton(error: UserError, handlers: ErrorHandlers): HTMLButtonElement | null {
-  const action = error.action;
-  if (!action) return null;
+/** The button for one of an error's actions, or null when it cannot be done here. */
+function buttonFor(action: UserAction, handlers: ErrorHandlers): HTMLButtonElement | null {
+  const make = (run: () => void): HTMLButtonElement => button(action.label, run, { className: "action" });
   switch (action.kind) {
     case "open_url": {
       const url = action.url ?? "";
       if (!isExternalUrl(url)) return null;
-      return button(action.label, () => {
-        void openExternal(url).catch(() => undefined);
-      }, { className: "action" });
+      return make(() => void openExternal(url).catch(() => undefined));
     }
-    case "retry":
-      return handlers.retry ? button(action.label, () => handlers.retry?.(), { className: "action" }) : null;
-    case "enter_key":
-      return handlers.enterKey ? button(action.label, () => handlers.enterKey?.(), { className: "action" }) : null;
+    case "retry": {
+      const retry = handlers.retry;
+      return retry ? make(retry) : null;
+    }
+    case "enter_key": {
+      const enterKey = handlers.enterKey;
+      return enterKey ? make(enterKey) : null;
+    }
     case "switch_model": {
       const model = action.model ?? "";
-      if (!handlers.switchModel || model === "") return null;
-      return button(action.label, () => handlers.switchModel?.(model), { className: "action" });
+      const switchModel = handlers.switchModel;
+      return switchModel && model !== "" ? make(() => switchModel(model)) : null;
+    }
+    case "retry_shorter": {
+      const maxTokens = action.max_tokens;
+      const retryShorter = handlers.retryShorter;
+      const valid = typeof maxTokens === "number" && Number.isInteger(maxTokens) && maxTokens > 0;
+      return retryShorter && valid ? make(() => retryShorter(maxTokens)) : null;
     }
     default:
       return null;
   }
+}
+
+/** A button for each of an error's actions that can be done here, the main one first. */
+export function actionButtons(error: UserError, handlers: ErrorHandlers): { action: UserAction; button: HTMLButtonElement }[] {
+  const made: { action: UserAction; button: HTMLButtonElement }[] = [];
+  for (const action of [error.action, error.second_action]) {
+    if (!action) continue;
+    const shown = buttonFor(action, handlers);
+    if (shown) made.push({ action, button: shown });
+  }
+  return made;
 }
 
 function retryAfterText(error: UserError): string | null {
@@ -52,8 +72,7 @@ export function errorBanner(reason: unknown, handlers: ErrorHandlers, onDismiss:
   const after = retryAfterText(error);
   if (after !== null) text.append(el("p", { className: "banner-detail", text: after }));
   const actions = el("div", { className: "banner-actions" });
-  const action = actionButton(error, handlers);
-  if (action) actions.append(action);
+  for (const made of actionButtons(error, handlers)) actions.append(made.button);
   actions.append(
     button("Dismiss", () => {
       banner.remove();

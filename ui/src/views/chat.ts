@@ -28,6 +28,7 @@ import {
   type ConversationSummary,
   type Message,
   type MessagePage,
+  type RetryWith,
   type Routing,
   type StreamEvent,
   type TurnStarted,
@@ -417,7 +418,7 @@ export class ChatView {
     this.options.onConversationsChanged();
   }
 
-  private async retry(old: AssistantMessage, model: string | null = null): Promise<void> {
+  private async retry(old: AssistantMessage, with_: RetryWith = {}): Promise<void> {
     if (old.id === null || this.currentTurn() !== undefined || this.sending) return;
     const visit = this.visit;
     const allowed = await this.spendAllowedWhileSending();
@@ -437,10 +438,10 @@ export class ChatView {
     };
     this.list.replace(oldKey, this.liveItem(turn.key, view));
     try {
-      await this.startTurn(turn, (onEvent) => retryReply(oldId, onEvent, model));
+      await this.startTurn(turn, (onEvent) => retryReply(oldId, onEvent, with_));
     } catch (reason) {
       this.list.replace(turn.key, this.liveItem(oldKey, old));
-      if (visit === this.visit) this.showError(reason, () => void this.retry(old, model));
+      if (visit === this.visit) this.showError(reason, () => void this.retry(old, with_));
     }
   }
 
@@ -731,7 +732,7 @@ export class ChatView {
   /** An error suggested another model: use it for this chat and ask again. */
   private switchModel(view: AssistantMessage, model: string): void {
     this.setModel(model);
-    void this.retry(view, model);
+    void this.retry(view, { model });
   }
 
   // -------------------------------------------------------------------------
@@ -851,6 +852,8 @@ export class ChatView {
     return {
       retry: (view) => void this.retry(view),
       switchModel: (view, model) => this.switchModel(view, model),
+      // Only this reply is capped: the chat's next message asks for the model's full length again.
+      retryShorter: (view, maxTokens) => void this.retry(view, { maxTokens }),
       errorHandlers: this.errorHandlers(),
       // A streaming reply grew: measure it, and follow it if the reader is at the bottom.
       onRender: () => this.list.refresh(),

@@ -8,12 +8,13 @@ import {
   type ReplyTiming,
   type StreamEvent,
   type Usage,
+  type UserAction,
   type UserError,
 } from "../api";
 import { replyMetaParts, replyMetaSpoken } from "../money-text";
 import { renderMarkdownInto } from "../render/markdown";
 import { StreamingMarkdown } from "../render/stream";
-import { actionButton, type ErrorHandlers } from "./alert";
+import { actionButtons, type ErrorHandlers } from "./alert";
 import { button, el } from "./elements";
 
 export function userMessageElement(text: string, id: number | null): HTMLElement {
@@ -31,6 +32,8 @@ export interface AssistantHandlers {
   retry: (view: AssistantMessage) => void;
   /** Asks for a new reply in place of this one from `model` (an error's "Switch to …"). */
   switchModel?: (view: AssistantMessage, model: string) => void;
+  /** Asks for a new reply in place of this one, at most `maxTokens` long (a 402's "Try a shorter reply"). */
+  retryShorter?: (view: AssistantMessage, maxTokens: number) => void;
   /** Error actions that leave the conversation ("enter_key"). */
   errorHandlers: ErrorHandlers;
   /** After each DOM update while streaming (keeps the log scrolled). */
@@ -189,11 +192,14 @@ export class AssistantMessage {
       retries.push(made);
       return made;
     };
-    const errorAction = (shown: UserError): HTMLButtonElement | null => {
-      const made = actionButton(shown, this.errorHandlers());
-      if (made && shown.action?.kind === "retry") retries.push(made);
-      return made;
-    };
+    /** The error's own actions (those `keep` lets through); the ones that ask again wait out Retry-After too. */
+    const errorActions = (shown: UserError, keep: (action: UserAction) => boolean = () => true): HTMLButtonElement[] =>
+      actionButtons(shown, this.errorHandlers())
+        .filter(({ action }) => keep(action))
+        .map(({ action, button: made }) => {
+          if (action.kind === "retry" || action.kind === "retry_shorter") retries.push(made);
+          return made;
+        });
     switch (status) {
       case "streaming":
         if (!this.receivedText) this.showWaiting();
@@ -205,17 +211,16 @@ export class AssistantMessage {
       case "interrupted": {
         parts.push(el("span", { className: "status-label", text: "Interrupted" }));
         if (error && error.message) parts.push(el("span", { className: "status-detail", text: error.message }));
-        const action = error && error.action?.kind !== "retry" ? errorAction(error) : null;
-        if (action) parts.push(action);
+        if (error) parts.push(...errorActions(error, (action) => action.kind !== "retry"));
         parts.push(retry());
         break;
       }
       case "error": {
         const shown = error ?? { kind: "unknown", message: "The reply failed." };
         parts.push(el("span", { className: "status-error", text: shown.message }));
-        const action = errorAction(shown);
-        if (action) parts.push(action);
-        if (shown.action?.kind !== "retry" && shown.action?.kind !== "enter_key") parts.push(retry());
+        parts.push(...errorActions(shown));
+        const kinds = [shown.action?.kind, shown.second_action?.kind];
+        if (!kinds.includes("retry") && !kinds.includes("enter_key")) parts.push(retry());
         break;
       }
       case "complete":
@@ -236,11 +241,12 @@ export class AssistantMessage {
   }
 
   private errorHandlers(): ErrorHandlers {
-    const switchModel = this.handlers.switchModel;
+    const { switchModel, retryShorter } = this.handlers;
     return {
       ...this.handlers.errorHandlers,
       retry: () => this.handlers.retry(this),
       ...(switchModel ? { switchModel: (model: string) => switchModel(this, model) } : {}),
+      ...(retryShorter ? { retryShorter: (maxTokens: number) => retryShorter(this, maxTokens) } : {}),
     };
   }
 
