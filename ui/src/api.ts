@@ -106,7 +106,12 @@ export interface ConversationSummary {
   starred: boolean;
   /** Hidden from the main list; shown by list_archived. */
   archived: boolean;
+  /** Where it was started: the main window's chat, or a quick prompt (older cores leave it out: "chat"). */
+  origin?: Origin;
 }
+
+/** Where a conversation was started. */
+export type Origin = "chat" | "quick";
 
 /** A piece of a search snippet; `hit` parts are the matched words (plain text, never HTML). */
 export interface SnippetPart {
@@ -139,6 +144,8 @@ export interface SearchHit {
   model: string | null;
   created_at: number;
   snippet: SnippetPart[];
+  /** The conversation's origin (older cores leave it out: "chat"). */
+  origin?: Origin;
 }
 
 export type ExportFormat = "markdown" | "json";
@@ -466,8 +473,12 @@ export function newerMessages(conversationId: number, afterId: number, limit: nu
 }
 
 /** One page of the conversation list: from the top (null), or after the conversation `before`. */
-export function listConversationsPage(before: ConversationCursor | null, limit: number): Promise<ConversationPage> {
-  return call<ConversationPage>("list_conversations_page", { before, limit });
+export function listConversationsPage(
+  before: ConversationCursor | null,
+  limit: number,
+  origin: Origin | null = null,
+): Promise<ConversationPage> {
+  return call<ConversationPage>("list_conversations_page", { before, limit, ...(origin === null ? {} : { origin }) });
 }
 
 export function deleteConversation(id: number): Promise<null> {
@@ -646,5 +657,135 @@ export async function onUsageCorrected(handler: (event: UsageCorrected) => void)
     void Promise.resolve()
       .then(unlisten)
       .catch(() => undefined);
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Tray and quick prompts (issue 6). The quick window may call only quick_status, quick_send, quick_retry,
+// stop_reply, read_attachment, copy_text, quick_hide and open_in_main (its capability file).
+
+export type Attach = "off" | "selection" | "clipboard";
+
+export interface QuickStatus {
+  /** False: the window says to open the main window and add a key. */
+  has_key: boolean;
+  /** The quick model (settings.quick.model, else the default model). */
+  model: string;
+  /** The default of the attach toggle. */
+  attach: Attach;
+  /** "selection" exists here (X11/Wayland); false on Windows and macOS. */
+  selection_supported: boolean;
+  /** The shortcut as people read it, e.g. "Ctrl+Shift+Space". */
+  shortcut: string;
+}
+
+export interface Attachment {
+  kind: "selection" | "clipboard";
+  /** At most 32 KiB. */
+  text: string;
+  truncated: boolean;
+}
+
+export type ShortcutState = "active" | "paused" | "taken" | "invalid" | "unavailable";
+
+export interface ShortcutStatus {
+  shortcut: string;
+  readable: string;
+  state: ShortcutState;
+  /** A sentence when taken, invalid or unavailable. */
+  problem: string | null;
+}
+
+/** The tray menu's actions, by their menu ids. */
+export type DesktopAction = "quick-prompt" | "open-main" | "toggle-shortcut" | "quit";
+
+export function quickStatus(): Promise<QuickStatus> {
+  return call<QuickStatus>("quick_status");
+}
+
+/**
+ * Sends a quick prompt: a new quick conversation (null) or a follow-up in one. `attachment` (the selection or
+ * clipboard text the user chose to attach) goes before the text as context.
+ */
+export function quickSend(
+  conversationId: number | null,
+  text: string,
+  attachment: string | null,
+  onEvent: (event: StreamEvent) => void,
+): Promise<TurnStarted> {
+  return call<TurnStarted>("quick_send", { conversationId, text, attachment, onEvent: streamChannel(onEvent) });
+}
+
+/** Asks again for a quick conversation's reply; `maxTokens` caps this one reply (a 402's shorter reply). */
+export function quickRetry(
+  assistantMessageId: number,
+  onEvent: (event: StreamEvent) => void,
+  maxTokens: number | null = null,
+): Promise<TurnStarted> {
+  return call<TurnStarted>("quick_retry", {
+    assistantMessageId,
+    ...(maxTokens === null ? {} : { maxTokens }),
+    onEvent: streamChannel(onEvent),
+  });
+}
+
+/** Reads the selected text or the clipboard, only when the user asked for it. */
+export function readAttachment(kind: "selection" | "clipboard"): Promise<Attachment> {
+  return call<Attachment>("read_attachment", { kind });
+}
+
+export function copyText(text: string): Promise<null> {
+  return call<null>("copy_text", { text });
+}
+
+export function quickHide(): Promise<null> {
+  return call<null>("quick_hide");
+}
+
+/** Hides the quick window and shows the conversation in the main window. */
+export function openInMain(conversationId: number): Promise<null> {
+  return call<null>("open_in_main", { conversationId });
+}
+
+/** Does what the tray menu item does. */
+export function desktopAction(action: DesktopAction): Promise<null> {
+  return call<null>("desktop_action", { action });
+}
+
+/** A conversation the main window should open (set by the quick window's "Open in main window"), once. */
+export function takePendingOpen(): Promise<number | null> {
+  return call<number | null>("take_pending_open");
+}
+
+export function shortcutStatus(): Promise<ShortcutStatus> {
+  return call<ShortcutStatus>("shortcut_status");
+}
+
+/** Registers `shortcut` in place of the current one; the old one stays when the new one cannot be had. */
+export function setShortcut(shortcut: string): Promise<ShortcutStatus> {
+  return call<ShortcutStatus>("set_shortcut", { shortcut });
+}
+
+/** Main-window events from the tray and the quick window; resolves to an unsubscribe. */
+export async function onDesktopEvents(handlers: {
+  openConversation: (id: number) => void;
+  conversationsChanged: () => void;
+  keptInTray: () => void;
+}): Promise<() => void> {
+  const { listen } = await import("@tauri-apps/api/event");
+  const stops = await Promise.all([
+    listen<{ id?: unknown }>("open-conversation", (event) => {
+      const id = event.payload?.id;
+      if (typeof id === "number" && Number.isSafeInteger(id)) handlers.openConversation(id);
+    }),
+    listen("conversations-changed", () => handlers.conversationsChanged()),
+    listen("kept-in-tray", () => handlers.keptInTray()),
+  ]);
+  return () => {
+    for (const stop of stops) {
+      void Promise.resolve()
+        .then(stop)
+        .catch(() => undefined);
+    }
   };
 }
