@@ -21,7 +21,8 @@ export default defineConfig({
     cssCodeSplit: false,
     sourcemap: false,
     rollupOptions: {
-      input: "index.html",
+      // Two pages: the main window and the quick-prompt window (its own small entry).
+      input: { main: "index.html", quick: "quick.html" },
     },
   },
   test: {
