@@ -4,6 +4,9 @@
 //   "credits" (402 error offering a shorter reply and "Add credits"), "interrupt" (stream breaks), "badkey" (401),
 //   "reject" (send_message rejects), "xss" (hostile markdown), "long" (a long reply), "freeend" on a
 //   :free model (the free period ended: "Switch to" its paid slug).
+// The quick window (mock-quick.html, `npm run dev` then open /mock-quick.html): the quick commands answer
+// from the same memory, with a key; "reject" in a quick prompt fails the send, `?noselection` makes the
+// selection empty and `?nokey` starts without a key.
 // Money: replies cost what the model's prices say and go into a ledger seeded with four months of use
 // (mock-money.ts); a stopped or cut-off reply's cost arrives a few seconds later as `usage-corrected`.
 import { parseDollars } from "../billing-budget";
@@ -11,11 +14,13 @@ import { listOrder } from "../conversation-pages";
 import { MockMoney, replyCost } from "./mock-money";
 import type {
   AppStatus,
+  Attachment,
   ConversationCursor,
   ConversationSummary,
   Message,
   ModelCard,
   ModelPicks,
+  QuickStatus,
   Routing,
   SearchHit,
   SearchQuery,
@@ -87,10 +92,20 @@ const XSS_REPLY = `Attempted attacks, all inert:
 <script>alert(2)</script><iframe srcdoc="<script>alert(3)</script>"></iframe>
 `;
 
-export function installMockCore(): void {
+export interface MockOptions {
+  /** Start with an API key saved (the quick window's mock page; the main one starts at the key screen). */
+  hasKey?: boolean;
+}
+
+/** A canned selection and a clipboard longer than 32 KiB (cut, as the core cuts it). */
+const MOCK_SELECTION = "The mitochondria is the powerhouse of the cell. It makes most of the cell's supply of ATP.";
+const MOCK_CLIPBOARD = `fn main() {\n    println!("Hello, world!");\n}\n`.repeat(1200);
+const ATTACHMENT_LIMIT = 32 * 1024;
+
+export function installMockCore(options: MockOptions = {}): void {
   const callbacks = new Map<number, Callback>();
   let nextCallback = 1;
-  let hasKey = false;
+  let hasKey = options.hasKey ?? false;
   let settings: Settings = { default_model: "openai/gpt-4o-mini", theme: "system", monthly_budget_usd: null, low_balance_usd: null };
   const conversations = new Map<number, ConversationSummary>();
   const messages = new Map<number, Message[]>();
@@ -453,6 +468,57 @@ export function installMockCore(): void {
       }
       return fail("invalid_input", "That reply no longer exists.");
     },
+    // The quick window (IPC.md "Tray and quick prompts").
+    quick_status: () => ({
+      has_key: hasKey && !new URLSearchParams(location.search).has("nokey"),
+      model: settings.default_model,
+      attach: "off",
+      selection_supported: true,
+      shortcut: "Ctrl+Shift+Space",
+    } satisfies QuickStatus),
+    quick_send: (args) => {
+      const text = String(args["text"]);
+      if (!hasKey) fail("no_key", "Add your OpenRouter API key first.");
+      if (text.includes("reject")) fail("offline", "Could not reach OpenRouter. Check your internet connection.", { kind: "retry", label: "Try again" });
+      const attachment = typeof args["attachment"] === "string" ? args["attachment"] : null;
+      let id = args["conversationId"] as number | null;
+      const model = settings.default_model;
+      if (id === null) {
+        id = nextId++;
+        conversations.set(id, { id, title: text.slice(0, 40), model, created_at: Date.now(), updated_at: Date.now(), message_count: 0, starred: false, archived: false, origin: "quick" });
+        messages.set(id, []);
+      }
+      const conversation = conversations.get(id) ?? fail("invalid_input", "That conversation no longer exists.");
+      if (conversation.origin !== "quick") fail("invalid_input", "That is not a quick prompt.");
+      const content = attachment === null ? text : `\`\`\`\n${attachment}\n\`\`\`\n\n${text}`;
+      const user: Message = {
+        id: nextId++, conversation_id: id, role: "user", content, reasoning: null, status: "complete",
+        model: null, provider: null, finish_reason: null, error: null, usage: null, created_at: Date.now(),
+      };
+      messages.get(id)?.push(user);
+      return startTurn(id, model, text, channel(args["onEvent"]), user.id);
+    },
+    quick_retry: (args) => commands["retry_reply"]?.({ ...args, model: undefined }),
+    read_attachment: (args): Attachment => {
+      if (args["kind"] === "selection") {
+        if (new URLSearchParams(location.search).has("noselection")) fail("invalid_input", "Nothing is selected.");
+        return { kind: "selection", text: MOCK_SELECTION, truncated: false };
+      }
+      return { kind: "clipboard", text: MOCK_CLIPBOARD.slice(0, ATTACHMENT_LIMIT), truncated: MOCK_CLIPBOARD.length > ATTACHMENT_LIMIT };
+    },
+    copy_text: (args) => {
+      void navigator.clipboard?.writeText(String(args["text"])).catch(() => undefined);
+      console.info("copy_text", args["text"]);
+      return null;
+    },
+    quick_hide: () => {
+      console.info("quick_hide: the window would hide now");
+      return null;
+    },
+    open_in_main: (args) => {
+      console.info("open_in_main", args["conversationId"]);
+      return null;
+    },
     stop_reply: (args) => {
       running.get(Number(args["assistantMessageId"]))?.();
       return null;
@@ -505,3 +571,6 @@ export function installMockCore(): void {
     unregisterListener: (_event: string, id: number) => listeners.delete(id),
   };
 }
+
+// mock-quick.html loads this module (with a key) before the quick page's own entry.
+if (typeof location !== "undefined" && location.pathname.endsWith("/mock-quick.html")) installMockCore({ hasKey: true });
