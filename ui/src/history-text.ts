@@ -1,4 +1,5 @@
-// Sentences about the history: what an export saved, what an import added, what "delete all" removes.
+// Sentences about the history: what an export saved, what an import added, what "delete all" removes; and
+// the word that the app keeps running in the tray when its window is closed.
 import type { ExportResult, ImportReport } from "./api";
 
 /** "1 conversation", "3 conversations". */
@@ -38,4 +39,14 @@ export function deleteAllText(counts: { listed: number; archived: number } | nul
   const archived = counts.archived === 0 ? "" : counts.archived === total ? " (archived)" : ` (${counts.archived} of them archived)`;
   const them = total === 1 ? "it" : "them";
   return `${what}${archived} and every message in ${them} will be deleted from this computer. ${kept}`;
+}
+
+/**
+ * Said once when the main window is closed and the app stays in the tray; `shortcut` is the quick-prompt
+ * shortcut as people read it, null when it is not working (paused, taken, unavailable).
+ */
+export function keptInTrayText(shortcut: string | null): string {
+  const start = "OpenRouter Desktop is still running in the tray.";
+  if (shortcut === null || shortcut.trim() === "") return `${start} Use the tray icon for a quick prompt or to open this window again.`;
+  return `${start} Press ${shortcut} for a quick prompt, or use the tray icon to open this window again.`;
 }

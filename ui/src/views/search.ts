@@ -1,6 +1,7 @@
 // The search dialog: one box over every conversation, results as you type (debounced; an answer that
 // arrives after a newer question is dropped), matched words marked in each snippet, filters by model,
-// date range and star, best match or newest first. Enter or a click opens the message.
+// date range and star, best match or newest first. Enter or a click opens the message. Results from quick
+// prompts carry the sidebar's "Quick" marker.
 import { searchMessages, toUserError, type SearchHit } from "../api";
 import { conversationTitle } from "../conversation-title";
 import { formatDate } from "../format";
@@ -8,6 +9,7 @@ import type { ModelCatalog } from "../model-catalog";
 import { buildSearchQuery, type SearchFilters } from "../search-query";
 import { openDialog, type ModalDialog } from "./dialog";
 import { button, el, uniqueId } from "./elements";
+import { quickMarker } from "./sidebar";
 import { snippetElement } from "./snippet";
 
 export const SEARCH_DEBOUNCE_MS = 120;
@@ -209,6 +211,7 @@ export function openSearch(options: SearchOptions): SearchDialog {
         "div",
         { className: "search-result-head" },
         el("span", { className: "search-result-title", text: conversationTitle({ title: hit.conversation_title }) }),
+        ...(hit.origin === "quick" ? [quickMarker()] : []),
         el("span", { className: "search-result-meta", text: meta }),
       ),
       snippetElement(hit.snippet, "search-result-snippet"),

@@ -1,12 +1,13 @@
-// The conversation list: "New chat" and "Search", then one row per conversation (starred ones first,
-// with a star, then newest first), each with an actions menu (rename, star, archive, export, delete),
-// and the "Archived" section at the bottom. Keyboard: ↑/↓ move, F2 renames, Delete deletes.
+// The conversation list: "New chat" (and "Quick prompt" where the core has the tray) and "Search", then
+// one row per conversation (starred ones first, with a star, then newest first; quick prompts marked), each
+// with an actions menu (rename, star, archive, export, delete), and the "Quick prompts" and "Archived"
+// sections at the bottom. Keyboard: ↑/↓ move, F2 renames, Delete deletes.
 // The list is loaded a page at a time: scrolling near its end (or ↓ on its last row) asks for the next.
-import type { ConversationSummary, ExportFormat } from "../api";
-import { listOrder } from "../conversation-pages";
+import { toUserError, type ConversationCursor, type ConversationPage, type ConversationSummary, type ExportFormat } from "../api";
+import { ConversationPages, listOrder, SIDEBAR_PAGE } from "../conversation-pages";
 import { conversationTitle } from "../conversation-title";
 import type { ArchivedSection } from "./archived";
-import { button, el } from "./elements";
+import { button, el, uniqueId } from "./elements";
 import { closeOpenMenu, openPopupMenu, type MenuItem } from "./menu";
 import { TitleEditor } from "./title-editor";
 
@@ -27,6 +28,8 @@ export interface SidebarHandlers {
   onDelete: (conversation: ConversationSummary) => void;
   /** The list was scrolled near its end and more conversations exist: load the next page. */
   onLoadMore?: () => void;
+  /** Opens the quick-prompt window (the button shows once `showQuickPrompt` is called). */
+  onQuickPrompt?: () => void;
 }
 
 /** Starred first, then the most recently updated. */
@@ -51,6 +54,7 @@ export class Sidebar {
   private readonly list: HTMLUListElement;
   private readonly empty: HTMLElement;
   private readonly newChat: HTMLButtonElement;
+  private readonly quickPrompt: HTMLButtonElement;
   private conversations: ConversationSummary[] = [];
   private currentId: number | null = null;
   private editing: { id: number; editor: TitleEditor } | null = null;
@@ -61,10 +65,16 @@ export class Sidebar {
   /** ↓ on the last row asked for more: move on to the next row once it is there. */
   private focusAfter: number | null = null;
 
-  constructor(private readonly handlers: SidebarHandlers, archived: ArchivedSection) {
+  constructor(private readonly handlers: SidebarHandlers, archived: ArchivedSection, quick?: QuickPromptsSection) {
     this.list = el("ul", { className: "conversation-list" });
     this.empty = el("p", { className: "sidebar-empty", text: "No conversations yet." });
     this.newChat = button("New chat", () => handlers.onNewChat(), { className: "new-chat" });
+    // For desktops where the tray icon does not show; hidden until the core says it has a shortcut.
+    this.quickPrompt = button("Quick", () => handlers.onQuickPrompt?.(), {
+      className: "sidebar-quick",
+      attrs: { "aria-label": "Quick prompt", title: "Open the quick prompt window" },
+    });
+    this.quickPrompt.hidden = true;
     const search = button("Search", () => handlers.onSearch(), {
       className: "sidebar-search",
       attrs: {
@@ -76,7 +86,7 @@ export class Sidebar {
     this.element = el(
       "nav",
       { className: "sidebar", attrs: { "aria-label": "Conversations" } },
-      el("div", { className: "sidebar-top" }, this.newChat, search, button("Models", () => handlers.onModels?.(), {
+      el("div", { className: "sidebar-top" }, el("div", { className: "sidebar-new" }, this.newChat, this.quickPrompt), search, button("Models", () => handlers.onModels?.(), {
         className: "sidebar-models",
         attrs: { "aria-haspopup": "dialog", title: "Browse, compare and star models" },
       }), button("Billing", () => handlers.onBilling?.(), {
@@ -85,12 +95,21 @@ export class Sidebar {
       })),
       this.empty,
       this.list,
+      ...(quick ? [quick.element] : []),
       archived.element,
     );
     this.list.addEventListener("keydown", (event) => this.onKeydown(event));
     this.list.addEventListener("scroll", () => this.checkEnd(), { passive: true });
     // A taller window may show the end of the list without any scrolling.
     if (typeof ResizeObserver === "function") new ResizeObserver(() => this.checkEnd()).observe(this.list);
+  }
+
+  /** Shows the "Quick prompt" button; `shortcut` (readable, e.g. "Ctrl+Shift+Space") goes in its tooltip. */
+  showQuickPrompt(shortcut: string | null): void {
+    this.quickPrompt.hidden = false;
+    this.quickPrompt.title = shortcut === null || shortcut === ""
+      ? "Open the quick prompt window"
+      : `Open the quick prompt window (${shortcut})`;
   }
 
   /**
@@ -100,7 +119,7 @@ export class Sidebar {
   update(conversations: readonly ConversationSummary[], currentId: number | null, hasMore = false): void {
     this.hasMore = hasMore;
     const sorted = conversations.slice().sort(sidebarOrder);
-    const shown = JSON.stringify([currentId, sorted.map((c) => [c.id, c.title, c.starred === true])]);
+    const shown = JSON.stringify([currentId, sorted.map((c) => [c.id, c.title, c.starred === true, c.origin === "quick"])]);
     if (shown === this.shown && this.list.children.length === sorted.length) {
       this.checkEnd();
       return;
@@ -214,7 +233,13 @@ export class Sidebar {
       className: "icon-button conversation-actions",
       attrs: { "aria-label": `Actions for ${title}`, "aria-haspopup": "menu", "aria-expanded": "false", title: "Actions" },
     });
-    item.append(select, actions);
+    item.append(select);
+    if (conversation.origin === "quick") {
+      const marker = quickMarker();
+      select.setAttribute("aria-describedby", marker.id);
+      item.append(marker);
+    }
+    item.append(actions);
     return item;
   }
 
@@ -298,5 +323,174 @@ export class Sidebar {
     const row = rows[Math.min(focus.index, rows.length - 1)];
     const target = row?.querySelector<HTMLElement>(".conversation") ?? this.newChat;
     target.focus();
+  }
+}
+
+/** The "Quick" badge of a conversation started as a quick prompt (sidebar rows, search results). */
+export function quickMarker(): HTMLElement {
+  return el("span", {
+    className: "quick-marker",
+    text: "Quick",
+    attrs: { id: uniqueId("quick-marker"), role: "img", "aria-label": "Quick prompt", title: "Started as a quick prompt" },
+  });
+}
+
+export interface QuickPromptsHandlers {
+  /** One page of the quick prompts (list_conversations_page with origin "quick"). */
+  load: (before: ConversationCursor | null, limit: number) => Promise<ConversationPage>;
+  onOpen: (conversation: ConversationSummary) => void;
+  /** Conversations not to list (waiting to be deleted). */
+  isHidden?: (id: number) => boolean;
+}
+
+/** Load the next page when the end of the section's list is this close (px). */
+const QUICK_MORE_AHEAD_PX = 200;
+
+/**
+ * The "Quick prompts" part of the sidebar, above "Archived": a toggle that shows only the conversations
+ * started as quick prompts, a page at a time (as the list scrolls near its end, or "More quick prompts").
+ * Hidden until the core says it has quick prompts (`setAvailable`).
+ */
+export class QuickPromptsSection {
+  readonly element: HTMLElement;
+  private readonly toggle: HTMLButtonElement;
+  private readonly body: HTMLElement;
+  private readonly list: HTMLUListElement;
+  private readonly note: HTMLElement;
+  private readonly more: HTMLButtonElement;
+  private readonly pages = new ConversationPages();
+  private expanded = false;
+  /** Bumped by every first-page load: an older answer is dropped. */
+  private refreshes = 0;
+  /** Bumped when what is loaded is thrown away: a next page asked for before then is dropped. */
+  private generation = 0;
+  private loadingMore = false;
+  private currentId: number | null = null;
+
+  constructor(private readonly handlers: QuickPromptsHandlers) {
+    const bodyId = uniqueId("quick-prompts");
+    this.toggle = button("Quick prompts", () => this.setExpanded(!this.expanded), {
+      className: "archived-toggle quick-prompts-toggle",
+      attrs: { "aria-expanded": "false", "aria-controls": bodyId },
+    });
+    this.list = el("ul", { className: "conversation-list archived-list quick-prompts-list", attrs: { "aria-label": "Quick prompts" } });
+    this.note = el("p", { className: "sidebar-empty" });
+    this.more = button("More quick prompts", () => void this.loadMore(), { className: "secondary quick-prompts-more" });
+    this.more.hidden = true;
+    this.body = el("div", { className: "archived-body quick-prompts-body", attrs: { id: bodyId } }, this.note, this.list, this.more);
+    this.body.hidden = true;
+    this.body.addEventListener("scroll", () => this.checkEnd(), { passive: true });
+    this.element = el("div", { className: "archived quick-prompts" }, this.toggle, this.body);
+    this.element.hidden = true;
+  }
+
+  get isExpanded(): boolean {
+    return this.expanded;
+  }
+
+  /** Shows the section (the core has quick prompts) or hides it. */
+  setAvailable(available: boolean): void {
+    this.element.hidden = !available;
+    if (!available && this.expanded) this.setExpanded(false);
+  }
+
+  setExpanded(expanded: boolean): void {
+    this.expanded = expanded;
+    this.toggle.setAttribute("aria-expanded", String(expanded));
+    this.body.hidden = !expanded;
+    if (expanded) void this.refresh();
+  }
+
+  /** Reloads the first page when shown (after a change), keeping what was loaded below it. */
+  async refresh(): Promise<void> {
+    if (!this.expanded) return;
+    this.refreshes += 1;
+    const request = this.refreshes;
+    if (this.pages.all.length === 0) this.showNote("Loading\u2026");
+    try {
+      const page = await this.handlers.load(null, SIDEBAR_PAGE);
+      if (request !== this.refreshes) return;
+      this.pages.applyFirst(page);
+      this.render();
+    } catch (reason) {
+      if (request !== this.refreshes) return;
+      this.pages.clear();
+      this.generation += 1;
+      this.list.replaceChildren();
+      this.more.hidden = true;
+      this.showNote(`Couldn't load the quick prompts. ${toUserError(reason).message}`);
+    }
+  }
+
+  /** The next page, after the last quick prompt listed. */
+  async loadMore(): Promise<void> {
+    if (this.loadingMore || !this.pages.hasMore || !this.expanded) return;
+    this.loadingMore = true;
+    this.more.disabled = true;
+    const generation = this.generation;
+    try {
+      const page = await this.handlers.load(this.pages.next, SIDEBAR_PAGE);
+      if (generation !== this.generation) return;
+      this.pages.applyNext(page);
+      this.render();
+    } catch (reason) {
+      if (generation === this.generation) this.showNote(`Couldn't load more quick prompts. ${toUserError(reason).message}`);
+    } finally {
+      this.loadingMore = false;
+      this.more.disabled = false;
+    }
+  }
+
+  /** A loaded quick prompt. */
+  find(id: number): ConversationSummary | undefined {
+    return this.pages.find(id);
+  }
+
+  /** Takes one out of the list at once (deleted, archived). */
+  drop(id: number): void {
+    this.pages.remove(id);
+    if (this.expanded) this.render();
+  }
+
+  select(currentId: number | null): void {
+    this.currentId = currentId;
+    for (const item of Array.from(this.list.children)) {
+      const open = item.getAttribute("data-conversation-id") === String(currentId);
+      item.classList.toggle("open", open);
+      const select = item.querySelector(".conversation");
+      if (open) select?.setAttribute("aria-current", "page");
+      else select?.removeAttribute("aria-current");
+    }
+  }
+
+  /** Rebuilds the list from what is loaded (after a delete is undone, say). */
+  render(): void {
+    const hidden = this.handlers.isHidden ?? (() => false);
+    const items = this.pages.all.filter((conversation) => !conversation.archived && !hidden(conversation.id));
+    this.list.replaceChildren(...items.map((item) => this.item(item)));
+    this.more.hidden = !this.pages.hasMore;
+    this.showNote(items.length === 0 && !this.pages.hasMore ? "No quick prompts yet." : null);
+    this.select(this.currentId);
+    this.checkEnd();
+  }
+
+  private checkEnd(): void {
+    const body = this.body;
+    if (!this.pages.hasMore || !body.isConnected || body.clientHeight <= 0) return;
+    if (body.scrollTop + body.clientHeight >= body.scrollHeight - QUICK_MORE_AHEAD_PX) void this.loadMore();
+  }
+
+  private showNote(text: string | null): void {
+    this.note.textContent = text ?? "";
+    this.note.hidden = text === null;
+  }
+
+  private item(conversation: ConversationSummary): HTMLLIElement {
+    const title = conversationTitle(conversation);
+    return el(
+      "li",
+      { className: "conversation-item", attrs: { "data-conversation-id": String(conversation.id) } },
+      button(title, () => this.handlers.onOpen(conversation), { className: "conversation", attrs: { title } }),
+    );
   }
 }

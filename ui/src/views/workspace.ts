@@ -1,26 +1,34 @@
 // The main screen: the conversation sidebar beside the chat area, the dialogs they open, and what the
 // sidebar's actions do (rename, star, archive, export, delete with undo, search, app-wide shortcuts).
+// With the tray (issue 6): the "Quick prompt" button and the "Quick prompts" section, a conversation the
+// quick window asked to open (at start, or as an event), the list refreshed when a quick prompt changed it,
+// and the word that the app keeps running in the tray.
 import {
   deleteAllHistory,
+  desktopAction,
   deleteConversation,
   exportHistory,
   getModelBrowserState,
   importHistory,
   listArchived,
   listConversationsPage,
+  onDesktopEvents,
   openExternal,
   renameConversation,
   setArchived,
   setModelBrowserState,
   setStarred,
+  shortcutStatus,
+  takePendingOpen,
   type AppStatus,
   type ConversationSummary,
   type ExportFormat,
   type Settings,
+  type ShortcutStatus,
 } from "../api";
 import { ConversationPages, SIDEBAR_PAGE } from "../conversation-pages";
 import { conversationTitle } from "../conversation-title";
-import { exportResultText } from "../history-text";
+import { exportResultText, keptInTrayText } from "../history-text";
 import { ModelCatalog } from "../model-catalog";
 import { PendingDelete } from "../pending-delete";
 import { EMPTY_FILTERS, type SearchFilters } from "../search-query";
@@ -33,7 +41,7 @@ import { Notices } from "./notices";
 import { openSearch, type SearchDialog } from "./search";
 import { openSettings } from "./settings";
 import type { HistoryActions } from "./settings-history";
-import { Sidebar } from "./sidebar";
+import { QuickPromptsSection, Sidebar } from "./sidebar";
 
 /** How long "Undo" is offered after a delete. */
 export const UNDO_DELETE_MS = 6000;
@@ -65,6 +73,12 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   let modelBrowser: ModelBrowser | null = null;
   let billing: BillingView | null = null;
   const notices = new Notices();
+  /** The workspace was replaced: late answers and events are ignored. */
+  let disposed = false;
+  /** Stops the tray's and the quick window's events. */
+  let stopDesktop: (() => void) | null = null;
+  /** The quick-prompt shortcut as the core last said (null: not known, or no tray in this core). */
+  let shortcut: ShortcutStatus | null = null;
   const pendingDelete = new PendingDelete<ConversationSummary>({
     delayMs: UNDO_DELETE_MS,
     commit: (conversation) => void commitDelete(conversation),
@@ -80,8 +94,17 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     onUnarchive: (conversation) => void unarchive(conversation),
   });
 
+  const quickPrompts = new QuickPromptsSection({
+    load: (before, limit) => listConversationsPage(before, limit, "quick"),
+    onOpen: (conversation) => void chat.open(conversation.id, conversationTitle(conversation)),
+    isHidden: (id) => pendingDelete.has(id),
+  });
+
   const sidebar = new Sidebar({
     onNewChat: () => void chat.open(null),
+    onQuickPrompt: () => {
+      desktopAction("quick-prompt").catch((reason: unknown) => chat.showError(reason));
+    },
     onSearch: () => openSearchDialog(),
     onModels: () => openModels(),
     onBilling: () => openBillingView(),
@@ -95,7 +118,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     onExport: (conversation, format) => void exportOne(conversation, format),
     onDelete: (conversation) => remove(conversation),
     onLoadMore: () => void loadMore(),
-  }, archived);
+  }, archived, quickPrompts);
 
   const history: HistoryActions = {
     exportAll: (format) => exportHistory(null, format),
@@ -142,6 +165,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     onOpened: (id) => {
       sidebar.select(id);
       archived.select(id);
+      quickPrompts.select(id);
     },
     onNeedKey: () => {
       disposeCurrent?.();
@@ -161,15 +185,48 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
           options.onNeedKey();
         },
         history,
+        onShortcut: (status) => showShortcut(status),
       }),
     onOpenModels: () => openModels(),
     openLink,
     notices: notices.element,
   });
   disposeCurrent = () => {
+    disposed = true;
     chat.dispose();
+    stopDesktop?.();
+    stopDesktop = null;
     disposeCurrent = null;
   };
+
+  /** The shortcut as it is now: in the Quick prompt button's tooltip. */
+  function showShortcut(status: ShortcutStatus): void {
+    shortcut = status;
+    sidebar.showQuickPrompt(status.state === "active" ? status.readable : null);
+  }
+
+  /** Opens a conversation the quick window handed over, and puts the keyboard on its messages. */
+  async function openFromOutside(id: number): Promise<void> {
+    const summary = pages.find(id) ?? quickPrompts.find(id);
+    await chat.open(id, summary ? conversationTitle(summary) : "");
+    if (disposed || chat.openConversationId !== id) return;
+    if (document.querySelector("dialog[open]") === null) {
+      chat.element.querySelector<HTMLElement>('[role="log"]')?.focus({ preventScroll: true });
+    }
+    if (summary === undefined) void refresh(); // new since the list was loaded
+  }
+
+  /** The main window was closed and the app stays in the tray: say so once, with a way to quit instead. */
+  async function keptInTray(): Promise<void> {
+    if (settings.quick !== undefined) settings = { ...settings, quick: { ...settings.quick, told_close_to_tray: true } };
+    const status = await shortcutStatus().catch(() => shortcut);
+    if (disposed) return;
+    if (status !== null) showShortcut(status);
+    const readable = status !== null && status.state === "active" ? status.readable : null;
+    notices.showTray(keptInTrayText(readable), () => {
+      desktopAction("quit").catch((reason: unknown) => chat.showError(reason));
+    });
+  }
 
   /** The Models view; "Use in this chat" switches the open chat's model. */
   function openModels(): void {
@@ -233,6 +290,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     } catch (reason) {
       if (request === refreshing) chat.showError(reason, () => void refresh(fromScratch));
     }
+    void quickPrompts.refresh(); // only while it is shown
   }
 
   let loadingMore = false;
@@ -330,6 +388,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     pendingDelete.start(conversation);
     reopenOnUndo = chat.openConversationId === conversation.id ? conversation.id : null;
     showList();
+    quickPrompts.render();
     notices.showUndo(`Deleted \u201c${conversationTitle(conversation)}\u201d.`, () => undoDelete());
     if (reopenOnUndo !== null) void chat.open(null);
   }
@@ -339,6 +398,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     notices.clearUndo();
     if (conversation === null) return;
     showList();
+    quickPrompts.render();
     if (reopenOnUndo === conversation.id && chat.openConversationId === null) {
       void chat.open(conversation.id, conversationTitle(conversation));
     }
@@ -353,6 +413,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     try {
       await deleteConversation(conversation.id);
       pages.remove(conversation.id);
+      quickPrompts.drop(conversation.id);
     } catch (reason) {
       // It is back in the list after the refresh below; Retry deletes it without another undo.
       chat.showError(reason, () => void commitDelete(conversation));
@@ -406,6 +467,34 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   chat.setReadOnly(options.status !== null && !options.status.has_key);
   void chat.open(null);
   void refresh();
+  // The tray and the quick window (issue 6); an older core without them answers none of this: nothing shows.
+  void shortcutStatus().then((status) => {
+    if (disposed) return;
+    showShortcut(status);
+    quickPrompts.setAvailable(true);
+  }, () => undefined);
+  void onDesktopEvents({
+    openConversation: (id) => {
+      if (!disposed) void openFromOutside(id);
+    },
+    conversationsChanged: () => {
+      if (disposed) return;
+      void refresh();
+      void chat.refreshBudget(); // a quick prompt spends too
+    },
+    keptInTray: () => {
+      if (!disposed) void keptInTray();
+    },
+  })
+    .then((stop) => {
+      if (disposed) stop();
+      else stopDesktop = stop;
+    }, () => undefined)
+    // Listening first: a conversation handed over from now on comes as an event, one before this is waiting.
+    .then(() => takePendingOpen())
+    .then((id) => {
+      if (!disposed && typeof id === "number") void openFromOutside(id);
+    }, () => undefined);
   if (options.startupError !== undefined) chat.showError(options.startupError);
   else if (options.status?.history_problem) {
     const message = `${options.status.history_problem.message} New conversations are kept only until the app closes.`;
