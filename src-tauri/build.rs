@@ -49,6 +49,17 @@ fn main() {
         "account_status",
         "budget_status",
         "export_ledger_csv",
+        "quick_status",
+        "quick_send",
+        "quick_retry",
+        "read_attachment",
+        "copy_text",
+        "quick_hide",
+        "open_in_main",
+        "take_pending_open",
+        "desktop_action",
+        "shortcut_status",
+        "set_shortcut",
     ];
     let attributes = tauri_build::Attributes::new()
         .app_manifest(tauri_build::AppManifest::new().commands(commands));

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::catalog::{base_id, reasoning_of};
 use crate::history::{
     CostSource, HistoryError, HistoryStore, Message, MessageEnd, MessageStatus, MessageUsage,
-    ReplyTiming, Role, UsageRecord,
+    Origin, ReplyTiming, Role, UsageRecord,
 };
 use crate::openrouter::{ApiError, ChatEvent, ChatMessage, ChatRequest, Client, ErrorKind, Usage};
 use crate::routing::Routing;
@@ -60,6 +60,17 @@ pub enum StreamEvent {
 /// Where stream events go: a Tauri channel in the app, a vector in tests.
 pub trait EventSink: Send + Sync + 'static {
     fn send(&self, event: StreamEvent);
+}
+
+/// What [`Chat::send`] needs to start a turn.
+struct NewTurn {
+    conversation_id: Option<i64>,
+    text: String,
+    /// For a new conversation.
+    title: String,
+    model: String,
+    routing: Option<Routing>,
+    origin: Origin,
 }
 
 /// How a retry differs from asking the same model again, each from an error's action.
@@ -165,6 +176,83 @@ impl Chat {
         routing: Option<Routing>,
         sink: Arc<dyn EventSink>,
     ) -> Result<TurnStarted, UserError> {
+        let title = title_from(text.trim());
+        let turn = NewTurn {
+            conversation_id,
+            text,
+            title,
+            model,
+            routing,
+            origin: Origin::Chat,
+        };
+        self.send(turn, sink).await
+    }
+
+    /// A quick prompt from the tray's window: a new conversation marked `quick` (titled from what was typed,
+    /// not from the attachment), or a follow-up in one. Any other conversation is refused, so the quick
+    /// window cannot write into the user's chats.
+    pub async fn send_quick(
+        self: &Arc<Self>,
+        conversation_id: Option<i64>,
+        text: String,
+        attachment: Option<String>,
+        model: String,
+        sink: Arc<dyn EventSink>,
+    ) -> Result<TurnStarted, UserError> {
+        if text.trim().is_empty() {
+            return Err(UserError::invalid_input("Type a message first."));
+        }
+        let title = title_from(text.trim());
+        let text = crate::desktop::compose_quick_prompt(&text, attachment.as_deref());
+        let turn = NewTurn {
+            conversation_id,
+            text,
+            title,
+            model,
+            routing: None,
+            origin: Origin::Quick,
+        };
+        self.send(turn, sink).await
+    }
+
+    /// Asks again for a reply of a quick conversation; see [`Chat::send_quick`] for why only those.
+    pub async fn retry_quick(
+        self: &Arc<Self>,
+        assistant_message_id: i64,
+        with: RetryWith,
+        sink: Arc<dyn EventSink>,
+    ) -> Result<TurnStarted, UserError> {
+        let origin = self
+            .db(move |h| {
+                let message = h
+                    .get_message(assistant_message_id)?
+                    .ok_or(HistoryError::NotFound("message"))?;
+                Ok(h.get_conversation(message.conversation_id)?
+                    .map(|c| c.origin))
+            })
+            .await?;
+        if origin != Some(Origin::Quick) {
+            return Err(UserError::invalid_input(
+                "The quick window can only retry its own replies.",
+            ));
+        }
+        self.retry_reply_with(assistant_message_id, with, sink)
+            .await
+    }
+
+    async fn send(
+        self: &Arc<Self>,
+        turn: NewTurn,
+        sink: Arc<dyn EventSink>,
+    ) -> Result<TurnStarted, UserError> {
+        let NewTurn {
+            conversation_id,
+            text,
+            title,
+            model,
+            routing,
+            origin,
+        } = turn;
         let text = text.trim().to_owned();
         if text.is_empty() {
             return Err(UserError::invalid_input("Type a message first."));
@@ -182,16 +270,24 @@ impl Chat {
             .transpose()
             .map_err(|e| UserError::invalid_input(e.to_string()))?;
         let key = self.vault.current().ok_or_else(UserError::no_key)?;
-        let title = title_from(&text);
         let model_for_db = model.clone();
         let (conversation_id, user, assistant) = self
             .db(move |h| {
                 let conversation_id = match conversation_id {
                     Some(id) => {
+                        let found = h
+                            .get_conversation(id)?
+                            .ok_or(HistoryError::NotFound("conversation"))?;
+                        if origin == Origin::Quick && found.origin != Origin::Quick {
+                            return Err(HistoryError::NotFound("conversation"));
+                        }
                         h.set_conversation_model(id, &model_for_db)?;
                         id
                     }
-                    None => h.create_conversation(&title, &model_for_db)?.id,
+                    None => {
+                        h.create_conversation_from(&title, &model_for_db, origin)?
+                            .id
+                    }
                 };
                 if let Some(routing) = &routing {
                     h.set_conversation_routing(conversation_id, routing)?;
@@ -297,6 +393,11 @@ impl Chat {
                 token.cancel();
             }
         }
+    }
+
+    /// Whether any reply is streaming now (the hidden main window is not closed under one).
+    pub fn any_streaming(&self) -> bool {
+        self.active.lock().map(|a| !a.is_empty()).unwrap_or(true)
     }
 
     fn is_active(&self, id: i64) -> bool {

@@ -218,9 +218,177 @@ pub fn tray_spend_label(today_nanos: i64, key_remaining_nanos: Option<i64>) -> S
     }
 }
 
+/// The most attached text a quick prompt sends: a selection or clipboard bigger than this is cut.
+pub const MAX_ATTACHMENT_BYTES: usize = 32 * 1024;
+
+/// `text` cut to at most `max` bytes at a character boundary, and whether it was cut.
+pub fn cap_text(text: &str, max: usize) -> (&str, bool) {
+    if text.len() <= max {
+        return (text, false);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&text[..end], true)
+}
+
+/// The message a quick prompt sends: the attached text first, fenced so the model reads it as quoted
+/// material (with a fence longer than any run of backticks inside it), then what the user typed.
+pub fn compose_quick_prompt(text: &str, attachment: Option<&str>) -> String {
+    let text = text.trim();
+    let Some(attached) = attachment.map(str::trim).filter(|a| !a.is_empty()) else {
+        return text.to_owned();
+    };
+    let (attached, _) = cap_text(attached, MAX_ATTACHMENT_BYTES);
+    let longest_run = attached
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest_run.max(2) + 1);
+    format!("Attached text:\n{fence}\n{attached}\n{fence}\n\n{text}")
+}
+
+/// What a launch's command line asks of the app. Only these exact flags mean anything: the arguments of a
+/// second launch arrive over D-Bus from any program of the session, so everything else is ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LaunchFlags {
+    /// `--hidden`: start in the tray without the main window (start at login).
+    pub hidden: bool,
+    /// `--quick`: open the quick-prompt window.
+    pub quick: bool,
+}
+
+impl LaunchFlags {
+    pub fn parse<S: AsRef<str>>(args: &[S]) -> Self {
+        let has = |flag: &str| args.iter().skip(1).any(|a| a.as_ref() == flag);
+        Self {
+            hidden: has("--hidden"),
+            quick: has("--quick"),
+        }
+    }
+}
+
+/// The single-instance identity: one running app per data directory (`--data-dir`), so two portable
+/// copies, or tests that start apps one after another, never hand their launch to the wrong one. The plain
+/// identifier when the default data directory is used. D-Bus name elements may not start with a digit,
+/// hence the `d` before the hash.
+pub fn instance_id(identifier: &str, data_dir: Option<&std::path::Path>) -> String {
+    match data_dir {
+        None => identifier.to_owned(),
+        Some(dir) => {
+            // FNV-1a: a fixed hash, the same in every build (std's hasher is seeded per process).
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            for byte in dir.as_os_str().as_encoded_bytes() {
+                hash ^= u64::from(*byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+            format!("{identifier}.d{hash:016x}")
+        }
+    }
+}
+
+/// Whether the hidden main window's web view may be closed to save memory: it has been hidden for the
+/// whole idle time (the hide that started the wait is still the latest), and no reply is streaming into it.
+pub fn may_close_hidden_main(
+    idle_secs: u32,
+    hidden_generation: u64,
+    current_generation: u64,
+    still_hidden: bool,
+    replies_streaming: bool,
+) -> bool {
+    idle_secs > 0 && hidden_generation == current_generation && still_hidden && !replies_streaming
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quick_prompt_puts_the_attachment_first_in_a_fence_it_cannot_break() {
+        assert_eq!(compose_quick_prompt("  Why?  ", None), "Why?");
+        assert_eq!(compose_quick_prompt("Why?", Some("  \n ")), "Why?");
+        assert_eq!(
+            compose_quick_prompt("Explain this", Some("let x = 1;")),
+            "Attached text:\n```\nlet x = 1;\n```\n\nExplain this"
+        );
+        let tricky = "before\n````\nafter";
+        let composed = compose_quick_prompt("Fix", Some(tricky));
+        assert!(
+            composed.starts_with("Attached text:\n`````\n"),
+            "{composed}"
+        );
+        assert!(composed.ends_with("\n`````\n\nFix"), "{composed}");
+    }
+
+    #[test]
+    fn an_attachment_is_cut_at_a_character_boundary() {
+        let big = "é".repeat(MAX_ATTACHMENT_BYTES); // two bytes each
+        let (cut, was_cut) = cap_text(&big, MAX_ATTACHMENT_BYTES);
+        assert!(was_cut);
+        assert_eq!(cut.len(), MAX_ATTACHMENT_BYTES);
+        let (cut, was_cut) = cap_text("aé", 2);
+        assert_eq!((cut, was_cut), ("a", true));
+        assert_eq!(cap_text("short", 10), ("short", false));
+        let composed = compose_quick_prompt("Q", Some(&big));
+        assert!(composed.len() < MAX_ATTACHMENT_BYTES + 64);
+    }
+
+    #[test]
+    fn only_exact_launch_flags_count() {
+        let flags = |args: &[&str]| LaunchFlags::parse(args);
+        assert_eq!(flags(&["app"]), LaunchFlags::default());
+        assert_eq!(
+            flags(&["app", "--data-dir", "/x", "--quick"]),
+            LaunchFlags {
+                hidden: false,
+                quick: true
+            }
+        );
+        assert_eq!(
+            flags(&["app", "--hidden"]),
+            LaunchFlags {
+                hidden: true,
+                quick: false
+            }
+        );
+        // The program name is not a flag, and look-alikes are ignored.
+        assert_eq!(flags(&["--quick"]), LaunchFlags::default());
+        assert_eq!(
+            flags(&["app", "--quick=1", "--HIDDEN", "-quick", "--quick\u{0}"]),
+            LaunchFlags::default()
+        );
+    }
+
+    #[test]
+    fn each_data_directory_is_its_own_instance() {
+        let id = "io.github.openrouter-desktop";
+        assert_eq!(instance_id(id, None), id);
+        let a = instance_id(id, Some(std::path::Path::new("/tmp/a")));
+        let b = instance_id(id, Some(std::path::Path::new("/tmp/b")));
+        assert_ne!(a, b);
+        assert_eq!(a, instance_id(id, Some(std::path::Path::new("/tmp/a"))));
+        // A valid D-Bus name: no element starts with a digit, and it is short.
+        let last = a.rsplit('.').next().unwrap_or_default();
+        assert!(last.starts_with('d') && last.len() == 17, "{a}");
+        assert!(a.len() < 255);
+    }
+
+    #[test]
+    fn the_hidden_main_window_closes_only_after_an_undisturbed_wait() {
+        assert!(may_close_hidden_main(300, 4, 4, true, false));
+        assert!(!may_close_hidden_main(0, 4, 4, true, false), "0 = never");
+        assert!(
+            !may_close_hidden_main(300, 3, 4, true, false),
+            "shown and hidden again since"
+        );
+        assert!(!may_close_hidden_main(300, 4, 4, false, false), "shown now");
+        assert!(
+            !may_close_hidden_main(300, 4, 4, true, true),
+            "a reply is streaming"
+        );
+    }
 
     #[test]
     fn every_tray_action_has_an_id_that_reads_back() {

@@ -466,7 +466,7 @@ fn measure_warm(db: &Path) -> Result<Warm> {
     let listed = store.list_conversations()?.len();
     let list_all_ms = ms_since(t);
     let t = Instant::now();
-    store.list_conversations_page(None, 50)?;
+    store.list_conversations_page(None, 50, None)?;
     let list_page_ms = ms_since(t);
     conversations.extend(store.list_archived()?);
 

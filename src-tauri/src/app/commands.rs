@@ -159,12 +159,60 @@ pub fn get_settings(state: State<'_, AppState>) -> Settings {
     Settings::load(&state.settings)
 }
 
+/// Saves the page's settings. The shortcut, its pause and "told about the tray" belong to the core (see
+/// `set_shortcut`), so the stored ones are kept; a change of "start at login" is applied first, and refused
+/// with a sentence when the system does not take it.
 #[tauri::command]
-pub fn update_settings(settings: Settings, state: State<'_, AppState>) -> CmdResult<Settings> {
+pub fn update_settings(
+    mut settings: Settings,
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<Settings> {
+    let stored = Settings::load(&state.settings);
+    settings.quick.shortcut = stored.quick.shortcut;
+    settings.quick.shortcut_paused = stored.quick.shortcut_paused;
+    settings.quick.told_close_to_tray = stored.quick.told_close_to_tray;
+    if settings.quick.start_at_login != stored.quick.start_at_login {
+        set_login_item(&app, settings.quick.start_at_login)?;
+    }
     settings
         .save(&state.settings)
         .map_err(|e| UserError::invalid_input(e.to_string()))?;
     Ok(Settings::load(&state.settings))
+}
+
+fn set_login_item(app: &AppHandle, on: bool) -> CmdResult<()> {
+    use tauri_plugin_autostart::ManagerExt;
+    let spaced_data_dir = arg_data_dir().is_some_and(|d| d.contains(char::is_whitespace));
+    if on && spaced_data_dir {
+        return Err(UserError::invalid_input(
+            "Start at login cannot be set up for a data folder whose path has spaces.",
+        ));
+    }
+    let manager = app.autolaunch();
+    let result = if on {
+        manager.enable()
+    } else {
+        manager.disable()
+    };
+    result.map_err(|e| {
+        log::warn!("login item: {e}");
+        UserError::invalid_input(if on {
+            "Start at login could not be set up on this computer."
+        } else {
+            "Start at login could not be turned off on this computer."
+        })
+    })
+}
+
+fn arg_data_dir() -> Option<String> {
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data-dir" {
+            return args.next();
+        }
+    }
+    None
 }
 
 /// Opens a link in the system browser. Only web and mail links: a link from a model's reply must not

@@ -10,7 +10,7 @@ use tauri_plugin_dialog::DialogExt;
 use super::state::AppState;
 use crate::history::{
     ConversationCursor, ConversationPage, ConversationSummary, HistoryError, ImportReport, Message,
-    MessagePage, SearchHit, SearchOrder, SearchQuery,
+    MessagePage, Origin, SearchHit, SearchOrder, SearchQuery,
 };
 use crate::openrouter::ErrorKind;
 use crate::user_error::UserError;
@@ -101,17 +101,19 @@ pub async fn newer_messages(
         .await
 }
 
-/// One page of the conversation list: from the top, or after `before` (the last one already listed).
+/// One page of the conversation list: from the top, or after `before` (the last one already listed); with
+/// `origin`, only the conversations started there (the sidebar's "Quick prompts").
 #[tauri::command]
 pub async fn list_conversations_page(
     before: Option<ConversationCursor>,
     limit: usize,
+    origin: Option<Origin>,
     state: State<'_, AppState>,
 ) -> CmdResult<ConversationPage> {
     let limit = limit.clamp(1, MAX_PAGE);
     state
         .chat
-        .db(move |h| h.conversation_page(before, limit))
+        .db(move |h| h.conversation_page(before, limit, origin))
         .await
 }
 

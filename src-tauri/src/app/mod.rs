@@ -1,11 +1,15 @@
 //! The Tauri shell: windows, commands and start-up. No logic of its own.
 
 mod commands;
+mod desktop_commands;
+mod desktop_shell;
 mod history_commands;
 mod history_start;
 mod model_commands;
 mod money_commands;
+mod shortcut;
 mod state;
+mod tray;
 mod windows;
 
 use std::sync::Arc;
@@ -14,6 +18,7 @@ use tauri::{Emitter, Manager};
 use tauri_plugin_store::StoreExt;
 
 use crate::chat::Chat;
+use crate::desktop::{instance_id, LaunchFlags};
 use crate::openrouter::{Client, ClientConfig};
 use crate::secrets::{KeyVault, KeyringStore};
 use state::{AppState, MoneyState, StoreBackend};
@@ -22,13 +27,25 @@ const DATABASE_FILE: &str = "history.sqlite3";
 const SETTINGS_FILE: &str = "settings.json";
 
 pub fn run() {
+    let context = tauri::generate_context!();
+    let data_dir = arg_value("--data-dir").map(std::path::PathBuf::from);
+    let identity = instance_id(&context.config().identifier, data_dir.as_deref());
     let result = tauri::Builder::default()
+        // First: a second launch hands over its command line here and exits before anything else starts.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(identity)
+                .callback(|app, args, _cwd| desktop_shell::second_launch(app, &args))
+                .build(),
+        )
         .plugin(tauri_plugin_store::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
+        .plugin(login_item(data_dir.as_deref()))
         .setup(|app| {
             setup(app)?;
-            windows::create_main(app.handle())?;
+            start_desktop(app.handle())?;
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -78,10 +95,22 @@ pub fn run() {
             money_commands::account_status,
             money_commands::budget_status,
             money_commands::export_ledger_csv,
+            desktop_commands::quick_status,
+            desktop_commands::quick_send,
+            desktop_commands::quick_retry,
+            desktop_commands::read_attachment,
+            desktop_commands::copy_text,
+            desktop_commands::quick_hide,
+            desktop_commands::open_in_main,
+            desktop_commands::take_pending_open,
+            desktop_commands::desktop_action,
+            desktop_commands::shortcut_status,
+            desktop_commands::set_shortcut,
         ])
-        .build(tauri::generate_context!());
+        .build(context);
     match result {
         Ok(app) => app.run(|handle, event| {
+            desktop_shell::on_run_event(handle, &event);
             if let tauri::RunEvent::Exit = event {
                 // Replies still streaming are saved as stopped rather than cut mid-write.
                 handle.state::<AppState>().chat.stop_all();
@@ -92,6 +121,46 @@ pub fn run() {
             std::process::exit(1);
         }
     }
+}
+
+/// "Start at login": the login item starts the app in the tray (`--hidden`), with the same data directory
+/// when one was given. The entry's command line is not quoted, so a data directory with spaces cannot be
+/// passed; `update_settings` then refuses start at login with a sentence rather than write a broken entry.
+fn login_item(data_dir: Option<&std::path::Path>) -> tauri::plugin::TauriPlugin<tauri::Wry> {
+    let mut builder = tauri_plugin_autostart::Builder::new()
+        .app_name("openrouter-desktop")
+        .arg("--hidden");
+    if let Some(dir) = data_dir.and_then(|d| d.to_str()) {
+        if !dir.contains(char::is_whitespace) {
+            builder = builder.arg("--data-dir").arg(dir);
+        }
+    }
+    builder.build()
+}
+
+/// The tray, the shortcut and the first window: the main window, unless the app was started in the tray
+/// (`--hidden`) and there is a tray to come back from.
+fn start_desktop(app: &tauri::AppHandle) -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let flags = LaunchFlags::parse(&args);
+    let tray = match tray::build(app) {
+        Ok(tray) => tray,
+        Err(e) => {
+            log::warn!("no tray icon: {e}");
+            None
+        }
+    };
+    let has_tray = tray.is_some();
+    app.manage(desktop_shell::DesktopState::new(tray));
+    if !flags.hidden || !has_tray {
+        windows::create_main(app)?;
+    }
+    desktop_shell::start_shortcut(app);
+    tray::keep_spend_current(app);
+    if flags.quick {
+        desktop_shell::perform(app, crate::desktop::TrayAction::NewQuickPrompt);
+    }
+    Ok(())
 }
 
 /// Looks up, in the background for the life of the app, the real cost of replies that stopped before their

@@ -216,6 +216,16 @@ pub async fn budget_status(app: AppHandle, state: State<'_, AppState>) -> CmdRes
 /// How old the key's and the account's figures may be before the low-balance warning asks for new ones.
 const FIGURES_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(300);
 
+/// [`refresh_figures`] when the figures are over [`FIGURES_MAX_AGE`] old and there is a key (the tray's
+/// remaining-limit line).
+pub(super) async fn refresh_if_stale(app: &AppHandle) {
+    let state = app.state::<AppState>();
+    state.keyring_problem().await;
+    if state.vault.current().is_some() && state.money.claim_refresh(FIGURES_MAX_AGE) {
+        refresh_figures(app.clone()).await;
+    }
+}
+
 /// Fetches `/key` (and `/credits` with a management key) and keeps the figures. Failures are only logged:
 /// the warning then keeps using what it had.
 async fn refresh_figures(app: AppHandle) {

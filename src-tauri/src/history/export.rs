@@ -29,7 +29,13 @@ use crate::history::models::save_routing;
 use crate::history::money::{format_usd, thousands};
 use crate::history::spend::civil_from_days;
 use crate::history::store::{now_ms, Result};
-use crate::history::{CostSource, HistoryError, HistoryStore, MessageStatus, Role, UsageRecord};
+use crate::history::{
+    CostSource, HistoryError, HistoryStore, MessageStatus, Origin, Role, UsageRecord,
+};
+
+fn is_chat(origin: &Origin) -> bool {
+    *origin == Origin::Chat
+}
 use crate::routing::Routing;
 
 pub const EXPORT_FORMAT: &str = "openrouter-desktop-history";
@@ -77,6 +83,10 @@ struct ExportConversation {
     starred: bool,
     #[serde(default)]
     archived: bool,
+    /// Where it was started; files from before quick prompts have none, and were all chats. Written only
+    /// for quick prompts, so a chat exports exactly as before.
+    #[serde(default, skip_serializing_if = "is_chat")]
+    origin: Origin,
     /// The conversation's own routing; absent when it uses the defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     routing: Option<ExportRouting>,
@@ -278,7 +288,7 @@ fn all_conversation_ids(conn: &Connection) -> Result<Vec<i64>> {
 
 fn read_conversation(conn: &Connection, id: i64) -> Result<ExportConversation> {
     let mut stmt = conn.prepare_cached(
-        "SELECT uid, title, model, created_at, updated_at, starred, archived
+        "SELECT uid, title, model, created_at, updated_at, starred, archived, origin
          FROM conversations WHERE id = ?1",
     )?;
     let conversation = stmt
@@ -291,6 +301,7 @@ fn read_conversation(conn: &Connection, id: i64) -> Result<ExportConversation> {
                 updated_at: r.get(4)?,
                 starred: r.get(5)?,
                 archived: r.get(6)?,
+                origin: r.get(7)?,
                 routing: None,
                 messages: Vec::new(),
             })
@@ -431,8 +442,8 @@ fn import_conversation(tx: &Transaction, c: &ExportConversation) -> Result<Optio
         return Ok(None);
     }
     tx.prepare_cached(
-        "INSERT INTO conversations (uid, title, model, created_at, updated_at, starred, archived)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO conversations (uid, title, model, created_at, updated_at, starred, archived, origin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         c.uid,
@@ -441,7 +452,8 @@ fn import_conversation(tx: &Transaction, c: &ExportConversation) -> Result<Optio
         c.created_at,
         c.updated_at,
         c.starred,
-        c.archived
+        c.archived,
+        c.origin
     ])?;
     let conversation_id = tx.last_insert_rowid();
     if let Some(routing) = &c.routing {

@@ -35,7 +35,7 @@ pub(crate) use store::now_ms;
 pub use store::HistoryStore;
 pub use types::{
     ConversationCursor, ConversationPage, ConversationSummary, CostSource, Message, MessageEnd,
-    MessagePage, MessageStatus, MessageUsage, ReplyTiming, Role, UsageRecord,
+    MessagePage, MessageStatus, MessageUsage, Origin, ReplyTiming, Role, UsageRecord,
 };
 
 use rusqlite::ErrorCode;

@@ -5,6 +5,7 @@
 //! Version 2 (issue 3) adds search, conversation flags and export identities; see [`V2`].
 //! Version 3 (issue 4) adds per-conversation routing and the cached model list; see [`V3`].
 //! Version 4 (issue 5) adds the spend summaries, reply timings and pending cost look-ups; see [`V4`].
+//! Version 5 (issue 6) marks where a conversation was started (the main chat or a quick prompt); see [`V5`].
 //!
 //! Notes for the migrations to come:
 //! - Money (issue 5): `usage_ledger` is the ledger. Its rows outlive their message (`ON DELETE SET NULL`)
@@ -376,7 +377,14 @@ CREATE TABLE generation_checks (
 "#
 );
 
-const MIGRATION_LIST: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4)];
+/// Quick prompts (the tray's small window) are ordinary conversations with `origin = 'quick'`: the same
+/// search, export and ledger, listed apart through this index (the list's order after the origin). Every older conversation was started in the chat.
+const V5: &str = r#"
+ALTER TABLE conversations ADD COLUMN origin TEXT NOT NULL DEFAULT 'chat' CHECK (origin IN ('chat', 'quick'));
+CREATE INDEX conversations_by_origin ON conversations (origin, archived, starred, updated_at, id);
+"#;
+
+const MIGRATION_LIST: &[M<'static>] = &[M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)];
 
 /// The characters that send a message to the trigram index, and a search term to it: exactly the ranges of
 /// the `GLOB` in `messages_fts_tri_source` (a test checks every boundary against SQLite).

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::history::schema::TRIGRAM_RANGES;
 use crate::history::store::Result;
-use crate::history::{HistoryError, HistoryStore, Role};
+use crate::history::{HistoryError, HistoryStore, Origin, Role};
 
 /// The most hits one search returns.
 pub const MAX_SEARCH_LIMIT: usize = 200;
@@ -101,6 +101,8 @@ pub struct SearchHit {
     pub created_at: i64,
     /// A few words around the matches, `…` where text was cut.
     pub snippet: Vec<SnippetPart>,
+    /// Where the conversation was started (a quick prompt is marked as one in the results).
+    pub origin: Origin,
 }
 
 impl HistoryStore {
@@ -366,7 +368,7 @@ impl Plan {
             SearchOrder::Relevance => self.ranked(conn, q, &markers, limit)?,
         };
         let mut stmt = conn.prepare_cached(
-            "SELECT m.conversation_id, c.title, m.role, m.model, m.created_at
+            "SELECT m.conversation_id, c.title, m.role, m.model, m.created_at, c.origin
                FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?1",
         )?;
         let mut hits = Vec::with_capacity(found.len());
@@ -384,6 +386,7 @@ impl Plan {
                     model: r.get(3)?,
                     created_at: r.get(4)?,
                     snippet,
+                    origin: r.get(5)?,
                 })
             })?;
             hits.push(hit);

@@ -9,7 +9,9 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, Transact
 
 use crate::history::open::{open_file, open_memory};
 use crate::history::schema::migrations;
-use crate::history::{ConversationCursor, ConversationPage, ConversationSummary, HistoryError};
+use crate::history::{
+    ConversationCursor, ConversationPage, ConversationSummary, HistoryError, Origin,
+};
 
 pub(crate) type Result<T> = std::result::Result<T, HistoryError>;
 
@@ -43,7 +45,8 @@ impl Drop for Inner {
 
 const CONVERSATION_SELECT: &str = "
     SELECT c.id, c.title, c.model, c.created_at, c.updated_at,
-           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.starred, c.archived
+           (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id), c.starred, c.archived,
+           c.origin
     FROM conversations c";
 
 /// The list order: starred first, then the most recently active (`conversations_by_list` serves it).
@@ -118,11 +121,22 @@ impl HistoryStore {
     // ---- conversations ----
 
     pub fn create_conversation(&self, title: &str, model: &str) -> Result<ConversationSummary> {
+        self.create_conversation_from(title, model, Origin::Chat)
+    }
+
+    /// [`Self::create_conversation`] started from `origin` (a quick prompt is `Origin::Quick`).
+    pub fn create_conversation_from(
+        &self,
+        title: &str,
+        model: &str,
+        origin: Origin,
+    ) -> Result<ConversationSummary> {
         let now = now_ms();
         self.write_durably(|tx| {
             tx.execute(
-                "INSERT INTO conversations (title, model, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-                params![title, model, now],
+                "INSERT INTO conversations (title, model, created_at, updated_at, origin)
+                 VALUES (?1, ?2, ?3, ?3, ?4)",
+                params![title, model, now, origin],
             )?;
             Ok(ConversationSummary {
                 id: tx.last_insert_rowid(),
@@ -133,6 +147,7 @@ impl HistoryStore {
                 message_count: 0,
                 starred: false,
                 archived: false,
+                origin,
             })
         })
     }
@@ -160,20 +175,27 @@ impl HistoryStore {
     /// conversations listed below `before` (from the top when `None`; pass the last one's
     /// [`ConversationSummary::cursor`] for the next page). Keyset paging: each page is one index range, however
     /// deep, and a conversation that moves to the top meanwhile is not listed twice.
+    /// With `origin`, only the conversations started there (the sidebar's "Quick prompts").
     pub fn list_conversations_page(
         &self,
         before: Option<ConversationCursor>,
         limit: usize,
+        origin: Option<Origin>,
     ) -> Result<Vec<ConversationSummary>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         // (2, MAX, MAX) sorts above every row: starred is 0 or 1.
         let (starred, updated_at, id) = before.map_or((2, i64::MAX, i64::MAX), |c| {
             (i64::from(c.starred), c.updated_at, c.id)
         });
+        // The origin is written into the SQL (it is one of two fixed words, never user text): one statement
+        // per filter, each with its own plan through `conversations_by_origin`.
+        let only = origin.map_or(String::new(), |o| {
+            format!("AND c.origin = '{}'", o.as_str())
+        });
         self.read(|conn| {
             let sql = format!(
                 "{CONVERSATION_SELECT}
-                 WHERE c.archived = 0 AND (c.starred, c.updated_at, c.id) < (?1, ?2, ?3)
+                 WHERE c.archived = 0 {only} AND (c.starred, c.updated_at, c.id) < (?1, ?2, ?3)
                  {LIST_ORDER} LIMIT ?4"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
@@ -191,14 +213,18 @@ impl HistoryStore {
         &self,
         before: Option<ConversationCursor>,
         limit: usize,
+        origin: Option<Origin>,
     ) -> Result<ConversationPage> {
-        let mut conversations = self.list_conversations_page(before, limit.saturating_add(1))?;
+        let mut conversations =
+            self.list_conversations_page(before, limit.saturating_add(1), origin)?;
         let has_more = conversations.len() > limit;
         conversations.truncate(limit);
         let total = self.read(|conn| {
             Ok(conn
-                .prepare_cached("SELECT count(*) FROM conversations WHERE archived = 0")?
-                .query_row([], |r| r.get(0))?)
+                .prepare_cached(
+                    "SELECT count(*) FROM conversations WHERE archived = 0 AND (?1 IS NULL OR origin = ?1)",
+                )?
+                .query_row([origin], |r| r.get(0))?)
         })?;
         Ok(ConversationPage {
             conversations,
@@ -379,6 +405,7 @@ fn conversation_from_row(row: &Row) -> rusqlite::Result<ConversationSummary> {
         message_count: row.get(5)?,
         starred: row.get(6)?,
         archived: row.get(7)?,
+        origin: row.get(8)?,
     })
 }
 

@@ -88,6 +88,31 @@ macro_rules! sql_as_name {
 }
 sql_as_name!(Role);
 sql_as_name!(MessageStatus);
+sql_as_name!(Origin);
+
+/// Where a conversation was started: the main window's chat, or the tray's quick-prompt window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    #[default]
+    Chat,
+    Quick,
+}
+
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Chat => "chat",
+            Self::Quick => "quick",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Self::Chat, Self::Quick]
+            .into_iter()
+            .find(|o| o.as_str() == text)
+    }
+}
 
 /// Token counts and cost of one reply, as the page sees them (`Usage` in IPC.md).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -222,6 +247,7 @@ pub struct ConversationSummary {
     pub starred: bool,
     /// Hidden from [`crate::history::HistoryStore::list_conversations`]; shown by `list_archived`.
     pub archived: bool,
+    pub origin: Origin,
 }
 
 impl ConversationSummary {

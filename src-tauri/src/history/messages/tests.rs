@@ -471,11 +471,13 @@ fn message_serializes_to_the_ipc_shape() {
             "id",
             "message_count",
             "model",
+            "origin",
             "starred",
             "title",
             "updated_at"
         ]
     );
+    assert_eq!(summary["origin"], "chat");
 }
 
 #[test]

@@ -608,3 +608,40 @@ fn an_empty_version_1_file_upgrades_without_a_backup() {
     // The schema objects of v1 count as content: the v1 file is backed up even with no rows.
     assert!(sibling(&path, ".bak-v1").exists());
 }
+
+#[test]
+fn a_version_4_history_upgrades_with_every_conversation_a_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    {
+        let opened = open_file(&path, &crate::history::schema::migrations_up_to(4)).unwrap();
+        opened
+            .writer
+            .execute_batch(
+                "INSERT INTO conversations (title, model, created_at, updated_at) VALUES
+                     ('Paris', 'm/a', 1000, 2000), ('Rome', 'm/b', 1500, 1500);
+                 INSERT INTO messages (conversation_id, role, content, status, created_at, updated_at) VALUES
+                     (1, 'user', 'Where is the best café?', 'complete', 1000, 1000);",
+            )
+            .unwrap();
+    }
+    let store = HistoryStore::open(&path).unwrap();
+    assert_eq!(user_version(&path), LATEST_VERSION as i64);
+    assert!(sibling(&path, ".bak-v4").exists(), "backed up first");
+    let listed = store.list_conversations().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(listed
+        .iter()
+        .all(|c| c.origin == crate::history::Origin::Chat));
+    assert_eq!(listed[0].title, "Paris");
+    assert_eq!(listed[0].message_count, 1);
+    // The new column refuses anything but the two origins.
+    let bad = store.write(|tx| {
+        tx.execute(
+            "UPDATE conversations SET origin = 'elsewhere' WHERE id = 1",
+            [],
+        )?;
+        Ok(())
+    });
+    assert!(bad.is_err());
+}

@@ -311,7 +311,7 @@ fn pages_put_together_are_the_whole_list() {
         let mut paged = Vec::new();
         let mut cursor = None;
         loop {
-            let page = s.list_conversations_page(cursor, page_size).unwrap();
+            let page = s.list_conversations_page(cursor, page_size, None).unwrap();
             assert!(page.len() <= page_size);
             let Some(last) = page.last() else { break };
             cursor = Some(last.cursor());
@@ -319,9 +319,9 @@ fn pages_put_together_are_the_whole_list() {
         }
         assert_eq!(paged, expected, "page size {page_size}");
     }
-    assert!(s.list_conversations_page(None, 0).unwrap().is_empty());
+    assert!(s.list_conversations_page(None, 0, None).unwrap().is_empty());
     // A cursor survives the trip through the page as JSON.
-    let first = &s.list_conversations_page(None, 1).unwrap()[0];
+    let first = &s.list_conversations_page(None, 1, None).unwrap()[0];
     let json = serde_json::to_string(&first.cursor()).unwrap();
     let back: ConversationCursor = serde_json::from_str(&json).unwrap();
     assert_eq!(back, first.cursor());
@@ -341,26 +341,26 @@ fn conversation_pages_say_whether_more_follow_and_how_many_there_are() {
         tick();
     }
     let expected = list_ids(&s.list_conversations().unwrap());
-    let first = s.conversation_page(None, 4).unwrap();
+    let first = s.conversation_page(None, 4, None).unwrap();
     assert_eq!(list_ids(&first.conversations), expected[..4]);
     assert!(first.has_more);
     assert_eq!(first.total, 6, "the archived one is not counted");
     assert!(first.conversations[0].starred, "starred first");
     let cursor = first.conversations.last().map(ConversationSummary::cursor);
-    let second = s.conversation_page(cursor, 4).unwrap();
+    let second = s.conversation_page(cursor, 4, None).unwrap();
     assert_eq!(list_ids(&second.conversations), expected[4..]);
     assert!(!second.has_more);
-    let exact = s.conversation_page(None, 6).unwrap();
+    let exact = s.conversation_page(None, 6, None).unwrap();
     assert!(
         !exact.has_more,
         "exactly one page is not followed by an empty one"
     );
-    let none = s.conversation_page(None, 0).unwrap();
+    let none = s.conversation_page(None, 0, None).unwrap();
     assert!(none.conversations.is_empty() && none.has_more);
     assert_eq!(none.total, 6);
     let empty = HistoryStore::open_in_memory()
         .unwrap()
-        .conversation_page(None, 50)
+        .conversation_page(None, 50, None)
         .unwrap();
     assert_eq!(
         (empty.conversations.len(), empty.has_more, empty.total),
@@ -485,5 +485,105 @@ fn delete_all_history_is_all_or_nothing() {
             .unwrap()
             .len(),
         1
+    );
+}
+
+#[test]
+fn quick_prompts_are_conversations_marked_quick_listed_apart_and_found_by_search() {
+    let s = store();
+    let chat = s.create_conversation("Chat", "m").unwrap();
+    tick();
+    let quick = s
+        .create_conversation_from("Quick one", "m", Origin::Quick)
+        .unwrap();
+    tick();
+    let archived_quick = s
+        .create_conversation_from("Old quick", "m", Origin::Quick)
+        .unwrap();
+    s.set_archived(archived_quick.id, true).unwrap();
+    assert_eq!(chat.origin, Origin::Chat);
+    assert_eq!(quick.origin, Origin::Quick);
+    assert_eq!(s.get_conversation(quick.id).unwrap(), Some(quick.clone()));
+    // The main list holds both; the quick place only the quick one that is not archived.
+    assert_eq!(
+        list_ids(&s.conversation_page(None, 50, None).unwrap().conversations),
+        [quick.id, chat.id]
+    );
+    let only = s.conversation_page(None, 50, Some(Origin::Quick)).unwrap();
+    assert_eq!(list_ids(&only.conversations), [quick.id]);
+    assert_eq!((only.total, only.has_more), (1, false));
+    let chats = s.conversation_page(None, 50, Some(Origin::Chat)).unwrap();
+    assert_eq!(list_ids(&chats.conversations), [chat.id]);
+    // A search hit says where its conversation was started.
+    s.add_user_message(quick.id, "what is a wombat").unwrap();
+    s.add_user_message(chat.id, "wombat facts").unwrap();
+    let hits = s
+        .search_messages(&crate::history::SearchQuery::new("wombat"))
+        .unwrap();
+    let mut origins: Vec<(i64, Origin)> =
+        hits.iter().map(|h| (h.conversation_id, h.origin)).collect();
+    origins.sort_by_key(|(id, _)| *id);
+    assert_eq!(
+        origins,
+        [(chat.id, Origin::Chat), (quick.id, Origin::Quick)]
+    );
+}
+
+#[test]
+fn the_quick_place_is_read_from_its_own_index() {
+    let s = store();
+    let plan: String = s
+        .read(|c| {
+            let sql = format!(
+                "EXPLAIN QUERY PLAN {CONVERSATION_SELECT}
+                 WHERE c.archived = 0 AND c.origin = 'quick' AND (c.starred, c.updated_at, c.id) < (2, 9, 9)
+                 {LIST_ORDER} LIMIT 50"
+            );
+            let mut stmt = c.prepare(&sql)?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(3))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("; "))
+        })
+        .unwrap();
+    assert!(plan.contains("conversations_by_origin"), "{plan}");
+    assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+}
+
+#[test]
+fn a_quick_prompt_keeps_its_origin_through_export_and_import() {
+    let s = store();
+    let quick = s
+        .create_conversation_from("Quick", "m", Origin::Quick)
+        .unwrap();
+    s.add_user_message(quick.id, "hello").unwrap();
+    let chat = s.create_conversation("Chat", "m").unwrap();
+    s.add_user_message(chat.id, "hi").unwrap();
+    let json = s.export_json(None).unwrap();
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let origins: Vec<&serde_json::Value> = parsed["conversations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["origin"])
+        .collect();
+    assert_eq!(
+        origins,
+        [&serde_json::json!("quick"), &serde_json::Value::Null],
+        "chats export as before, without the field"
+    );
+    let other = store();
+    other.import_json(&json).unwrap();
+    let mut imported: Vec<(String, Origin)> = other
+        .list_conversations()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.title, c.origin))
+        .collect();
+    imported.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        imported,
+        [
+            ("Chat".to_owned(), Origin::Chat),
+            ("Quick".to_owned(), Origin::Quick)
+        ]
     );
 }

@@ -1,0 +1,331 @@
+//! Commands of the quick-prompt window (its capability allows only those marked so in IPC.md) and the main
+//! window's tray and shortcut commands. Thin: the decisions are in `crate::desktop` and `crate::chat`.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use super::desktop_shell::{self, DesktopState};
+use super::shortcut;
+use super::state::AppState;
+use super::windows::{self, MAIN};
+use crate::chat::{EventSink, RetryWith, StreamEvent, TurnStarted};
+use crate::desktop::{
+    cap_text, readable_shortcut, valid_shortcut, ShortcutStatus, TrayAction, MAX_ATTACHMENT_BYTES,
+};
+use crate::settings::{QuickAttach, Settings};
+use crate::user_error::UserError;
+
+type CmdResult<T> = Result<T, UserError>;
+
+/// The most text "Copy" puts on the clipboard.
+const MAX_COPY_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Serialize)]
+pub struct QuickStatus {
+    has_key: bool,
+    model: String,
+    attach: QuickAttach,
+    selection_supported: bool,
+    shortcut: String,
+}
+
+#[tauri::command]
+pub async fn quick_status(state: State<'_, AppState>) -> CmdResult<QuickStatus> {
+    state.keyring_problem().await;
+    let settings = Settings::load(&state.settings);
+    Ok(QuickStatus {
+        has_key: state.vault.current().is_some(),
+        model: quick_model(&settings),
+        attach: settings.quick.attach,
+        selection_supported: SELECTION_SUPPORTED,
+        shortcut: readable_shortcut(&settings.quick.shortcut),
+    })
+}
+
+fn quick_model(settings: &Settings) -> String {
+    settings
+        .quick
+        .model
+        .clone()
+        .unwrap_or_else(|| settings.default_model.clone())
+}
+
+#[tauri::command]
+pub async fn quick_send(
+    conversation_id: Option<i64>,
+    text: String,
+    attachment: Option<String>,
+    on_event: Channel<StreamEvent>,
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<TurnStarted> {
+    state.keyring_problem().await;
+    let model = quick_model(&Settings::load(&state.settings));
+    let sink: Arc<dyn EventSink> = Arc::new(on_event);
+    let started = state
+        .chat
+        .send_quick(conversation_id, text, attachment, model, sink)
+        .await?;
+    // The main window's sidebar lists quick prompts too.
+    if let Err(e) = app.emit_to(MAIN, "conversations-changed", ()) {
+        log::debug!("sidebar not told of a quick prompt: {e}");
+    }
+    Ok(started)
+}
+
+#[tauri::command]
+pub async fn quick_retry(
+    assistant_message_id: i64,
+    max_tokens: Option<u32>,
+    on_event: Channel<StreamEvent>,
+    state: State<'_, AppState>,
+) -> CmdResult<TurnStarted> {
+    state.keyring_problem().await;
+    let sink: Arc<dyn EventSink> = Arc::new(on_event);
+    let with = RetryWith {
+        model: None,
+        max_tokens,
+    };
+    state
+        .chat
+        .retry_quick(assistant_message_id, with, sink)
+        .await
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    Selection,
+    Clipboard,
+}
+
+#[derive(Serialize)]
+pub struct Attachment {
+    kind: AttachmentKind,
+    text: String,
+    truncated: bool,
+}
+
+/// "Selected text" is the X11/Wayland PRIMARY selection; Windows and macOS have none.
+const SELECTION_SUPPORTED: bool = cfg!(all(unix, not(target_os = "macos")));
+
+/// Reads the selection or the clipboard: only when the user asked for it (the quick window's attach
+/// toggle), off the main thread (clipboard reads can wait on other programs).
+#[tauri::command]
+pub async fn read_attachment(kind: AttachmentKind, app: AppHandle) -> CmdResult<Attachment> {
+    let text = with_clipboard(app, move |clipboard| read(clipboard, kind)).await?;
+    let (text, truncated) = cap_text(&text, MAX_ATTACHMENT_BYTES);
+    if text.trim().is_empty() {
+        return Err(nothing_to_attach(kind));
+    }
+    Ok(Attachment {
+        kind,
+        text: text.to_owned(),
+        truncated,
+    })
+}
+
+fn nothing_to_attach(kind: AttachmentKind) -> UserError {
+    UserError::invalid_input(match kind {
+        AttachmentKind::Selection => "Nothing is selected.",
+        AttachmentKind::Clipboard => "The clipboard has no text.",
+    })
+}
+
+fn read(clipboard: &mut arboard::Clipboard, kind: AttachmentKind) -> Result<String, UserError> {
+    let text = match kind {
+        AttachmentKind::Clipboard => clipboard.get_text(),
+        AttachmentKind::Selection => read_selection(clipboard)?,
+    };
+    text.map_err(|e| match e {
+        arboard::Error::ContentNotAvailable => nothing_to_attach(kind),
+        other => {
+            log::warn!("clipboard not read: {other}");
+            UserError::invalid_input("The clipboard could not be read.")
+        }
+    })
+}
+
+#[cfg(all(unix, not(target_os = "macos")))]
+fn read_selection(
+    clipboard: &mut arboard::Clipboard,
+) -> Result<Result<String, arboard::Error>, UserError> {
+    use arboard::{GetExtLinux, LinuxClipboardKind};
+    Ok(clipboard
+        .get()
+        .clipboard(LinuxClipboardKind::Primary)
+        .text())
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn read_selection(
+    _clipboard: &mut arboard::Clipboard,
+) -> Result<Result<String, arboard::Error>, UserError> {
+    Err(UserError::invalid_input(
+        "Reading the selection is not supported here; copy the text and attach the clipboard instead.",
+    ))
+}
+
+#[tauri::command]
+pub async fn copy_text(text: String, app: AppHandle) -> CmdResult<()> {
+    if text.len() > MAX_COPY_BYTES {
+        return Err(UserError::invalid_input("This is too long to copy."));
+    }
+    with_clipboard(app, move |clipboard| {
+        clipboard.set_text(text).map_err(|e| {
+            log::warn!("clipboard not written: {e}");
+            UserError::invalid_input("The text could not be copied.")
+        })
+    })
+    .await
+}
+
+/// Runs `f` on the app's one clipboard, created on first use and kept: on X11 the app itself serves what
+/// it copied for as long as the clipboard lives.
+async fn with_clipboard<R: Send + 'static>(
+    app: AppHandle,
+    f: impl FnOnce(&mut arboard::Clipboard) -> Result<R, UserError> + Send + 'static,
+) -> Result<R, UserError> {
+    let unavailable = || UserError::invalid_input("The clipboard cannot be used right now.");
+    tauri::async_runtime::spawn_blocking(move || {
+        let desktop = app.try_state::<DesktopState>().ok_or_else(unavailable)?;
+        let mut slot = desktop.clipboard.lock().map_err(|_| unavailable())?;
+        if slot.is_none() {
+            let made = arboard::Clipboard::new().map_err(|e| {
+                log::warn!("no clipboard: {e}");
+                unavailable()
+            })?;
+            *slot = Some(made);
+        }
+        let clipboard = slot.as_mut().ok_or_else(unavailable)?;
+        f(clipboard)
+    })
+    .await
+    .map_err(|_| unavailable())?
+}
+
+#[tauri::command]
+pub fn quick_hide(app: AppHandle) -> CmdResult<()> {
+    windows::hide_quick(&app).map_err(window_error)
+}
+
+/// Hides the quick window and shows the conversation in the main window: at once when the main window's
+/// page is loaded (`open-conversation`), or when it starts (`take_pending_open`) if it was closed.
+#[tauri::command]
+pub async fn open_in_main(
+    conversation_id: i64,
+    app: AppHandle,
+    desktop: State<'_, DesktopState>,
+) -> CmdResult<()> {
+    windows::hide_quick(&app).map_err(window_error)?;
+    if app.get_webview_window(MAIN).is_some() {
+        app.emit_to(
+            MAIN,
+            "open-conversation",
+            serde_json::json!({ "id": conversation_id }),
+        )
+        .map_err(window_error)?;
+    } else if let Ok(mut pending) = desktop.pending_open.lock() {
+        *pending = Some(conversation_id);
+    }
+    desktop_shell::perform(&app, TrayAction::OpenMain);
+    Ok(())
+}
+
+#[tauri::command]
+pub fn take_pending_open(desktop: State<'_, DesktopState>) -> Option<i64> {
+    desktop.pending_open.lock().ok().and_then(|mut p| p.take())
+}
+
+/// What a tray menu item does, for the main window's "Quick prompt" button (and tests).
+#[tauri::command]
+pub async fn desktop_action(action: String, app: AppHandle) -> CmdResult<()> {
+    let action = TrayAction::from_id(&action)
+        .ok_or_else(|| UserError::invalid_input("There is no such action."))?;
+    desktop_shell::perform(&app, action);
+    Ok(())
+}
+
+#[derive(Serialize)]
+pub struct ShortcutView {
+    shortcut: String,
+    readable: String,
+    state: &'static str,
+    problem: Option<String>,
+}
+
+impl ShortcutView {
+    fn new(shortcut: &str, status: &ShortcutStatus) -> Self {
+        let state = match status {
+            ShortcutStatus::Active => "active",
+            ShortcutStatus::Paused => "paused",
+            ShortcutStatus::Taken(_) => "taken",
+            ShortcutStatus::Invalid(_) => "invalid",
+            ShortcutStatus::Unavailable(_) => "unavailable",
+        };
+        Self {
+            shortcut: shortcut.to_owned(),
+            readable: readable_shortcut(shortcut),
+            state,
+            problem: status.problem().map(str::to_owned),
+        }
+    }
+}
+
+#[tauri::command]
+pub fn shortcut_status(
+    state: State<'_, AppState>,
+    desktop: State<'_, DesktopState>,
+) -> ShortcutView {
+    let settings = Settings::load(&state.settings);
+    ShortcutView::new(&settings.quick.shortcut, &desktop.shortcut.status())
+}
+
+/// Takes `shortcut` in place of the current one, saved only once it is registered.
+#[tauri::command]
+pub async fn set_shortcut(
+    shortcut: String,
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<ShortcutView> {
+    let shortcut = shortcut.trim().to_owned();
+    if !valid_shortcut(&shortcut) {
+        return Err(UserError::invalid_input(
+            "A shortcut is one key pressed with Ctrl, Alt or the system key (Shift alone is not enough), for example Ctrl+Shift+Space.",
+        ));
+    }
+    let handle = app.clone();
+    let wanted = shortcut.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let desktop = handle.state::<DesktopState>();
+        shortcut::register(&handle, &desktop.shortcut, &wanted)
+    })
+    .await
+    .map_err(window_error)?;
+    match result {
+        Ok(status) => {
+            let mut settings = Settings::load(&state.settings);
+            settings.quick.shortcut = shortcut.clone();
+            settings.quick.shortcut_paused = false;
+            settings
+                .save(&state.settings)
+                .map_err(|e| UserError::invalid_input(e.to_string()))?;
+            if let Some(tray) = &app.state::<DesktopState>().tray {
+                tray.show_paused(false);
+            }
+            Ok(ShortcutView::new(&shortcut, &status))
+        }
+        Err(why) => Ok(ShortcutView::new(&shortcut, &why)),
+    }
+}
+
+fn window_error(e: impl std::fmt::Display) -> UserError {
+    log::error!("window: {e}");
+    UserError::new(
+        crate::openrouter::ErrorKind::Unknown,
+        "The window could not be shown. Try again, or restart the app.",
+    )
+}

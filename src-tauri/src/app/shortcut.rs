@@ -1,0 +1,122 @@
+//! The global quick-prompt shortcut, through tauri-plugin-global-shortcut. Registered from our own code (not
+//! the plugin's `with_shortcut`, whose failure would stop the app from starting), acted on when pressed only,
+//! and never (un)registered from inside its own handler: on X11 that call waits for the very thread the
+//! handler runs on.
+
+use std::sync::Mutex;
+
+use tauri::AppHandle;
+use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutState};
+
+use crate::desktop::{classify_shortcut_error, readable_shortcut, ShortcutStatus, TrayAction};
+
+/// The combination held now, and where the setting stands.
+pub struct ShortcutSlot {
+    registered: Mutex<Option<Shortcut>>,
+    status: Mutex<ShortcutStatus>,
+}
+
+impl Default for ShortcutSlot {
+    fn default() -> Self {
+        Self {
+            registered: Mutex::new(None),
+            status: Mutex::new(ShortcutStatus::Unavailable(
+                "The shortcut is being set up.".to_owned(),
+            )),
+        }
+    }
+}
+
+impl ShortcutSlot {
+    pub fn status(&self) -> ShortcutStatus {
+        self.status
+            .lock()
+            .map(|s| s.clone())
+            .unwrap_or(ShortcutStatus::Unavailable(
+                "The shortcut could not be read.".to_owned(),
+            ))
+    }
+
+    fn set_status(&self, status: ShortcutStatus) {
+        if let Ok(mut s) = self.status.lock() {
+            *s = status;
+        }
+    }
+}
+
+/// Global shortcuts reach only X11 windows in a Wayland session (XWayland), and none at all without it.
+fn wayland_note(keys: &str) -> Option<String> {
+    let wayland = std::env::var("XDG_SESSION_TYPE")
+        .is_ok_and(|t| t.eq_ignore_ascii_case("wayland"))
+        || std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty());
+    wayland.then(|| {
+        format!(
+            "{keys} may not work in this Wayland session. Add a keyboard shortcut in your system settings that runs “openrouter-desktop --quick” instead."
+        )
+    })
+}
+
+/// Takes `wanted` for the quick window. The new combination is registered before the old one is let go, so
+/// a refused change keeps the shortcut that worked (and its status). Returns where `wanted` stands: `Err`
+/// with why when it was not taken.
+pub fn register(
+    app: &AppHandle,
+    slot: &ShortcutSlot,
+    wanted: &str,
+) -> Result<ShortcutStatus, ShortcutStatus> {
+    let result = try_register(app, slot, wanted);
+    let nothing_held = slot.registered.lock().map(|r| r.is_none()).unwrap_or(true);
+    match &result {
+        Ok(status) => slot.set_status(status.clone()),
+        Err(why) if nothing_held => slot.set_status(why.clone()),
+        Err(_) => {}
+    }
+    result
+}
+
+fn try_register(
+    app: &AppHandle,
+    slot: &ShortcutSlot,
+    wanted: &str,
+) -> Result<ShortcutStatus, ShortcutStatus> {
+    let keys = readable_shortcut(wanted);
+    let Ok(new) = wanted.parse::<Shortcut>() else {
+        return Err(classify_shortcut_error(wanted, "parse error"));
+    };
+    let Ok(mut registered) = slot.registered.lock() else {
+        return Err(ShortcutStatus::Unavailable(
+            "The shortcut could not be changed.".to_owned(),
+        ));
+    };
+    if *registered != Some(new) {
+        let taken = app.global_shortcut().on_shortcut(new, |app, _, event| {
+            if event.state == ShortcutState::Pressed {
+                super::desktop_shell::perform(app, TrayAction::NewQuickPrompt);
+            }
+        });
+        if let Err(e) = taken {
+            return Err(classify_shortcut_error(wanted, &e.to_string()));
+        }
+        if let Some(old) = registered.replace(new) {
+            if let Err(e) = app.global_shortcut().unregister(old) {
+                log::warn!("the old shortcut was not let go: {e}");
+            }
+        }
+    }
+    Ok(match wayland_note(&keys) {
+        Some(note) => ShortcutStatus::Unavailable(note),
+        None => ShortcutStatus::Active,
+    })
+}
+
+/// Lets the shortcut go (paused from the tray); the setting keeps it for "Resume".
+pub fn pause(app: &AppHandle, slot: &ShortcutSlot) {
+    if let Ok(mut registered) = slot.registered.lock() {
+        if let Some(old) = registered.take() {
+            if let Err(e) = app.global_shortcut().unregister(old) {
+                log::warn!("the shortcut was not let go: {e}");
+            }
+        }
+    }
+    slot.set_status(ShortcutStatus::Paused);
+}
