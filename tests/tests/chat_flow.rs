@@ -720,3 +720,146 @@ mod routing {
         assert!(s.server.chat_requests().is_empty());
     }
 }
+
+mod quick {
+    //! Quick prompts from the tray's window: their own conversations, the attachment sent as context, and
+    //! no way into the user's other chats.
+
+    use openrouter_desktop::chat::RetryWith;
+    use openrouter_desktop::history::Origin;
+
+    use super::*;
+
+    fn last_user_text(s: &harness::Setup) -> String {
+        let body = s
+            .server
+            .chat_requests()
+            .pop()
+            .and_then(|r| r.body)
+            .expect("a request");
+        body["messages"]
+            .as_array()
+            .and_then(|m| m.last())
+            .and_then(|m| m["content"].as_str())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    #[tokio::test]
+    async fn a_quick_prompt_is_a_quick_conversation_with_its_attachment_first() {
+        let s = setup().await;
+        let (sink, mut rx) = channel();
+        let turn = s
+            .chat
+            .send_quick(
+                None,
+                "  What does this do?  ".into(),
+                Some("fn main() {}".into()),
+                MODEL.into(),
+                sink,
+            )
+            .await
+            .expect("started");
+        until_done(&mut rx).await;
+        let sent = last_user_text(&s);
+        assert_eq!(
+            sent,
+            "Attached text:\n```\nfn main() {}\n```\n\nWhat does this do?"
+        );
+        let history = s.chat.history();
+        let conversation = history
+            .get_conversation(turn.conversation_id)
+            .expect("read")
+            .expect("kept");
+        assert_eq!(conversation.origin, Origin::Quick);
+        assert_eq!(
+            conversation.title, "What does this do?",
+            "titled from what was typed"
+        );
+        let messages = history.messages(turn.conversation_id).expect("messages");
+        assert_eq!(messages[0].content, sent, "saved as sent");
+        assert_eq!(messages[1].status, MessageStatus::Complete);
+
+        // A follow-up stays in the quick conversation and sends the whole exchange.
+        let (sink, mut rx) = channel();
+        let follow = s
+            .chat
+            .send_quick(
+                Some(turn.conversation_id),
+                "And why?".into(),
+                None,
+                MODEL.into(),
+                sink,
+            )
+            .await
+            .expect("follow-up");
+        until_done(&mut rx).await;
+        assert_eq!(follow.conversation_id, turn.conversation_id);
+        assert_eq!(last_user_text(&s), "And why?");
+        let body = s
+            .server
+            .chat_requests()
+            .pop()
+            .and_then(|r| r.body)
+            .expect("body");
+        assert_eq!(body["messages"].as_array().map(Vec::len), Some(3));
+    }
+
+    #[tokio::test]
+    async fn the_quick_window_cannot_write_into_or_retry_a_chat() {
+        let s = setup().await;
+        let (sink, mut rx) = channel();
+        let chat = s
+            .chat
+            .send_message(None, "my own chat".into(), MODEL.into(), None, sink)
+            .await
+            .expect("started");
+        until_done(&mut rx).await;
+        let before = s
+            .chat
+            .history()
+            .messages(chat.conversation_id)
+            .expect("read");
+
+        let (sink, _rx) = channel();
+        let err = s
+            .chat
+            .send_quick(
+                Some(chat.conversation_id),
+                "sneak in".into(),
+                None,
+                MODEL.into(),
+                sink,
+            )
+            .await
+            .expect_err("refused");
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        let (sink, _rx) = channel();
+        let err = s
+            .chat
+            .retry_quick(chat.assistant_message_id, RetryWith::default(), sink)
+            .await
+            .expect_err("refused");
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        let after = s
+            .chat
+            .history()
+            .messages(chat.conversation_id)
+            .expect("read");
+        assert_eq!(after, before, "nothing changed in the chat");
+
+        let (sink, _rx) = channel();
+        let err = s
+            .chat
+            .send_quick(
+                None,
+                "   ".into(),
+                Some("context".into()),
+                MODEL.into(),
+                sink,
+            )
+            .await
+            .expect_err("an attachment alone is not a question");
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+    }
+}

@@ -1,5 +1,7 @@
 //! The Tauri shell: windows, commands and start-up. No logic of its own.
 
+#[cfg(test)]
+mod capability_tests;
 mod commands;
 mod desktop_commands;
 mod desktop_shell;
