@@ -77,10 +77,15 @@ where
 
 async fn screenshot(driver: &WebDriver, name: &str) {
     let dir = PathBuf::from(env("E2E_ARTIFACTS"));
-    if let Ok(png) = driver.screenshot_as_png().await {
+    // A hidden window's screenshot never comes back (WebKitWebDriver): give up rather than hang.
+    let shot = tokio::time::timeout(Duration::from_secs(5), driver.screenshot_as_png()).await;
+    if let Ok(Ok(png)) = shot {
         let _ = std::fs::write(dir.join(format!("{name}.png")), png);
     }
 }
+
+#[path = "e2e_desktop/mod.rs"]
+mod t60_desktop;
 
 async fn mock(path: &str, body: Option<Value>) -> Value {
     let client = reqwest::Client::new();
