@@ -8,9 +8,13 @@ work=$(mktemp -d)
 artifacts="$root/test-artifacts/e2e"
 mkdir -p "$artifacts"
 # Throwaway XDG directories: nothing from this run leaks into the next or into the user's own.
-# (HOME stays: cargo and rustup live there.)
 export XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+# A throwaway HOME too, but only for the app (tauri-driver starts it, below): start at login writes
+# $HOME/.config/autostart/ whatever XDG_CONFIG_HOME says. The tests read it from E2E_HOME, and give it as
+# HOME to any app they start themselves. This script and cargo keep the real HOME: cargo and rustup live there.
+export E2E_HOME="$work/home"
+mkdir -p "$E2E_HOME"
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -27,6 +31,9 @@ export OPENROUTER_BASE_URL="${line#MOCK_URL=}"
 export E2E_MOCK_URL="$OPENROUTER_BASE_URL"
 export E2E_APP="$root/target/release/openrouter-desktop"
 export E2E_ARTIFACTS="$artifacts"
+# WM_DELETE_WINDOW, window visibility and a held shortcut from outside the app (no window manager here);
+# built with the tests (`cargo test --no-run` builds the acceptance crate's binaries).
+export E2E_X11_HELPER="$root/target/debug/x11-helper"
 
 # Fixed ports (4444, and 4445 for WebKitWebDriver) unless E2E_DRIVER_PORT says otherwise: two sessions on
 # one machine need different ones. A port already taken would send these tests to another session's app.
@@ -38,7 +45,7 @@ for p in "$port" "$native_port"; do
     exit 1
   fi
 done
-tauri-driver --port "$port" --native-port "$native_port" >"$artifacts/tauri-driver.log" 2>&1 &
+HOME="$E2E_HOME" tauri-driver --port "$port" --native-port "$native_port" >"$artifacts/tauri-driver.log" 2>&1 &
 driver_pid=$!
 pids+=("$driver_pid")
 for _ in $(seq 1 100); do
