@@ -101,6 +101,7 @@ fn try_register(
             if let Err(e) = app.global_shortcut().unregister(old) {
                 log::warn!("the old shortcut was not let go: {e}");
             }
+            send_pending_release(app);
         }
     }
     Ok(match wayland_note(&keys) {
@@ -116,7 +117,28 @@ pub fn pause(app: &AppHandle, slot: &ShortcutSlot) {
             if let Err(e) = app.global_shortcut().unregister(old) {
                 log::warn!("the shortcut was not let go: {e}");
             }
+            send_pending_release(app);
         }
     }
     slot.set_status(ShortcutStatus::Paused);
+}
+
+/// On X11, global-hotkey 0.8 queues the release of a combination (`ungrab_key`) without sending it: the
+/// keys stay taken from every other program until its next request that waits for an answer. Registering
+/// a combination does wait, so one that nobody presses is registered and let go again, which sends the
+/// queued release. (Its own release then waits in the queue in turn, holding only that combination.)
+fn send_pending_release(app: &AppHandle) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    const FLUSH: &str = "Control+Alt+Shift+Super+F12";
+    let Ok(flush) = FLUSH.parse::<Shortcut>() else {
+        return;
+    };
+    let shortcuts = app.global_shortcut();
+    if shortcuts.register(flush).is_ok() {
+        if let Err(e) = shortcuts.unregister(flush) {
+            log::debug!("placeholder shortcut not let go: {e}");
+        }
+    }
 }

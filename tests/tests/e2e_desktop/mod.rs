@@ -222,3 +222,362 @@ async fn t61_the_quick_prompt_button_opens_the_same_window_through_the_menu_comm
     })
     .await;
 }
+
+use acceptance::desktop::{self as desk, TrayMenu, Visibility, X11};
+
+/// The tray's menu of the app using `data`, read over D-Bus as the panel would.
+async fn tray_of(data: &std::path::Path) -> TrayMenu {
+    let pid = desk::wait_app_pid(data, WAIT).await.expect("the app runs");
+    TrayMenu::find(pid, WAIT)
+        .await
+        .expect("the tray's menu on D-Bus")
+}
+
+/// Writes the settings file before the app starts (the store's own format).
+fn seed_settings(data: &std::path::Path, settings: Value) {
+    let file = json!({ "settings": settings });
+    std::fs::write(data.join("settings.json"), file.to_string()).expect("settings file");
+}
+
+async fn page_state(driver: &WebDriver) -> (String, bool) {
+    let script = "return [document.visibilityState, document.hasFocus()];";
+    let value = driver
+        .execute(script, Vec::<Value>::new())
+        .await
+        .expect("state")
+        .json()
+        .clone();
+    (
+        value[0].as_str().unwrap_or_default().to_owned(),
+        value[1].as_bool().unwrap_or(false),
+    )
+}
+
+#[tokio::test]
+async fn t62_the_tray_menu_opens_windows_shows_todays_spend_pauses_the_shortcut_and_quits() {
+    let data = data_dir("tray");
+    let dir = data.clone();
+    with_app(&dir, "t62", |driver| async move {
+        field(&driver, "Message").await;
+        let main = driver.window().await.expect("main handle");
+        let tray = tray_of(&data).await;
+        let labels = tray.labels().await.expect("labels");
+        for wanted in [
+            "New quick prompt",
+            "Open main window",
+            "Pause shortcut",
+            "Quit",
+        ] {
+            assert!(labels.iter().any(|l| l == wanted), "{wanted} in {labels:?}");
+        }
+        // "Today $0.00 · key $74.50 left": the ledger's day, and the mock key's remaining limit from /key.
+        let before = tray
+            .wait_for(WAIT, |items| {
+                items.iter().any(|i| {
+                    i.label.starts_with("Today $0.00 · key $")
+                        && i.label.ends_with(" left")
+                        && !i.enabled
+                })
+            })
+            .await
+            .expect("today's spend, before any reply");
+        let before = before
+            .into_iter()
+            .find(|i| i.label.starts_with("Today"))
+            .map(|i| i.label)
+            .unwrap_or_default();
+
+        // A reply moves the spend line.
+        send(&driver, "Cost me something").await;
+        assistant_reply(&driver, &["complete"]).await;
+        tray.wait_for(WAIT, |items| {
+            items
+                .iter()
+                .any(|i| i.label.starts_with("Today $0.00") && i.label != before)
+        })
+        .await
+        .expect("today's spend after a reply");
+
+        // "New quick prompt" is the shortcut's window.
+        tray.click("New quick prompt").await.expect("click");
+        switch_to(&driver, QUICK_TITLE).await;
+        field(&driver, QUICK_TITLE).await;
+        driver.switch_to_window(main.clone()).await.expect("main");
+
+        // Paused, the app lets go of the keys: another program can take them.
+        let x11 = X11::from_env();
+        assert!(
+            x11.grab("ctrl+shift+space").is_err(),
+            "the app holds the keys"
+        );
+        tray.click("Pause shortcut").await.expect("pause");
+        tray.wait_for(WAIT, |items| {
+            items.iter().any(|i| i.label == "Resume shortcut")
+        })
+        .await
+        .expect("the item now resumes");
+        // X applies the release on the app's next round of its event loop (it polls every 50 ms).
+        let deadline = tokio::time::Instant::now() + WAIT;
+        let held = loop {
+            match x11.grab("ctrl+shift+space") {
+                Ok(held) => break held,
+                Err(e) => assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "free while paused: {e}"
+                ),
+            }
+            tokio::time::sleep(POLL).await;
+        };
+        drop(held);
+        tray.click("Resume shortcut").await.expect("resume");
+        tray.wait_for(WAIT, |items| {
+            items.iter().any(|i| i.label == "Pause shortcut")
+        })
+        .await
+        .expect("resumed");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while x11.grab("ctrl+shift+space").is_ok() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "resumed: the app holds the keys again"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+
+        // "Open main window" after the close button hid it.
+        assert!(x11.close(MAIN_TITLE).expect("close") >= 1);
+        x11.wait_visibility(MAIN_TITLE, Visibility::Hidden, WAIT)
+            .await
+            .expect("closing hides the window: the app stays in the tray");
+        tray.click("Open main window").await.expect("open");
+        x11.wait_visibility(MAIN_TITLE, Visibility::Visible, WAIT)
+            .await
+            .expect("shown again");
+        // The first close said the app stays in the tray.
+        driver
+            .query(By::XPath("//*[contains(., 'still running in the tray')]"))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("the kept-in-tray notice");
+        screenshot(&driver, "62-kept-in-tray").await;
+
+        tray.click("Quit").await.expect("quit");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while desk::app_pid(&data).is_some() {
+            assert!(tokio::time::Instant::now() < deadline, "Quit ends the app");
+            tokio::time::sleep(POLL).await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn t63_a_closed_main_window_frees_its_page_and_comes_back_from_the_tray() {
+    let data = data_dir("idle-close");
+    seed_settings(&data, json!({ "quick": { "main_idle_close_secs": 1 } }));
+    let dir = data.clone();
+    with_app(&dir, "t63", |driver| async move {
+        field(&driver, "Message").await;
+        send(&driver, "Remember me").await;
+        assistant_reply(&driver, &["complete"]).await;
+        let tray = tray_of(&data).await;
+        let x11 = X11::from_env();
+        // Keep a window in the session: the quick one, hidden.
+        tray.click("New quick prompt").await.expect("quick");
+        switch_to(&driver, QUICK_TITLE).await;
+        field(&driver, QUICK_TITLE)
+            .await
+            .send_keys(Key::Escape)
+            .await
+            .expect("esc");
+        assert!(x11.close(MAIN_TITLE).expect("close") >= 1);
+        // After the idle time the main window is gone, not just hidden.
+        x11.wait_visibility(MAIN_TITLE, Visibility::Absent, WAIT)
+            .await
+            .expect("the hidden main window's page is closed");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while driver.windows().await.expect("handles").len() != 1 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "one window handle left"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+        tray.click("Open main window").await.expect("open");
+        switch_to(&driver, MAIN_TITLE).await;
+        // A new page, with the history intact.
+        driver
+            .query(By::XPath(
+                "//nav[@aria-label='Conversations']//*[contains(., 'Remember me')]",
+            ))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("the conversation is listed in the re-created window");
+        let (visibility, _) = page_state(&driver).await;
+        assert_eq!(visibility, "visible");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn t64_a_shortcut_held_by_another_program_is_explained_and_another_can_be_chosen() {
+    let x11 = X11::from_env();
+    // The last test's app may still be letting go of the keys as it ends.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let held = loop {
+        match x11.grab("ctrl+shift+space") {
+            Ok(held) => break held,
+            Err(e) => assert!(
+                tokio::time::Instant::now() < deadline,
+                "the other program takes the keys first: {e}"
+            ),
+        }
+        tokio::time::sleep(POLL).await;
+    };
+    with_app(&data_dir("taken"), "t64", |driver| async move {
+        field(&driver, "Message").await;
+        button(&driver, "Settings")
+            .await
+            .click()
+            .await
+            .expect("settings");
+        driver
+            .query(By::XPath(
+                "//*[@role='alert' and contains(., 'used by another program')]",
+            ))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("Settings say another program holds Ctrl+Shift+Space");
+        screenshot(&driver, "64-shortcut-taken").await;
+        button(&driver, "Change…")
+            .await
+            .click()
+            .await
+            .expect("change");
+        // The new keys, pressed as a person would while the field listens.
+        X11::from_env()
+            .press_keys("ctrl+alt+k")
+            .await
+            .expect("xdotool");
+        driver
+            .query(By::XPath("//*[contains(., 'Ctrl+Alt+K')]"))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("the new shortcut is shown");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            X11::from_env()
+                .press_keys("ctrl+alt+k")
+                .await
+                .expect("xdotool");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            if driver.windows().await.expect("handles").len() == 2 {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "Ctrl+Alt+K opens the quick window"
+            );
+        }
+        switch_to(&driver, QUICK_TITLE).await;
+        field(&driver, QUICK_TITLE).await;
+    })
+    .await;
+    drop(held);
+}
+
+#[tokio::test]
+async fn t65_a_second_launch_brings_back_the_running_app() {
+    let data = data_dir("second");
+    let dir = data.clone();
+    with_app(&dir, "t65", |driver| async move {
+        field(&driver, "Message").await;
+        let x11 = X11::from_env();
+        assert!(x11.close(MAIN_TITLE).expect("close") >= 1);
+        x11.wait_visibility(MAIN_TITLE, Visibility::Hidden, WAIT)
+            .await
+            .expect("hidden in the tray");
+        let launch = |extra: &[&str]| {
+            let started = std::time::Instant::now();
+            let status = std::process::Command::new(env("E2E_APP"))
+                .arg("--data-dir")
+                .arg(&data)
+                .args(extra)
+                .env("HOME", env("E2E_HOME"))
+                .status()
+                .expect("a second launch");
+            (status, started.elapsed())
+        };
+        let (status, took) = launch(&[]);
+        assert!(
+            status.success(),
+            "the second launch hands over and exits: {status}"
+        );
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        x11.wait_visibility(MAIN_TITLE, Visibility::Visible, WAIT)
+            .await
+            .expect("the first app shows its window");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while page_state(&driver).await != ("visible".to_owned(), true) {
+            assert!(tokio::time::Instant::now() < deadline, "shown and focused");
+            tokio::time::sleep(POLL).await;
+        }
+        let (status, _) = launch(&["--quick"]);
+        assert!(status.success());
+        switch_to(&driver, QUICK_TITLE).await;
+        field(&driver, QUICK_TITLE).await;
+        assert!(desk::app_pid(&data).is_some(), "the first app still runs");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn t66_start_at_login_writes_a_login_item_that_starts_in_the_tray() {
+    let entry = std::path::PathBuf::from(env("E2E_HOME"))
+        .join(".config/autostart/openrouter-desktop.desktop");
+    let _ = std::fs::remove_file(&entry);
+    with_app(&data_dir("login"), "t66", |driver| async move {
+        field(&driver, "Message").await;
+        button(&driver, "Settings").await.click().await.expect("settings");
+        let toggle = "//input[@type='checkbox' and @id=//label[contains(., 'Start at login')]/@for] | //label[contains(., 'Start at login')]//input[@type='checkbox']";
+        driver
+            .query(By::XPath(toggle))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("the Start at login box")
+            .click()
+            .await
+            .expect("tick");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while !entry.exists() {
+            assert!(tokio::time::Instant::now() < deadline, "the login item is written");
+            tokio::time::sleep(POLL).await;
+        }
+        let text = std::fs::read_to_string(&entry).expect("login item");
+        let exec = text
+            .lines()
+            .find(|l| l.starts_with("Exec="))
+            .expect("an Exec line");
+        assert!(exec.contains("openrouter-desktop"), "{exec}");
+        assert!(exec.contains("--hidden"), "starts in the tray: {exec}");
+        driver
+            .query(By::XPath(toggle))
+            .first()
+            .await
+            .expect("the box")
+            .click()
+            .await
+            .expect("untick");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while entry.exists() {
+            assert!(tokio::time::Instant::now() < deadline, "the login item is removed");
+            tokio::time::sleep(POLL).await;
+        }
+    })
+    .await;
+}
