@@ -770,7 +770,6 @@ export function setShortcut(shortcut: string): Promise<ShortcutStatus> {
 export async function onDesktopEvents(handlers: {
   openConversation: (id: number) => void;
   conversationsChanged: () => void;
-  keptInTray: () => void;
 }): Promise<() => void> {
   const { listen } = await import("@tauri-apps/api/event");
   const stops = await Promise.all([
@@ -779,7 +778,6 @@ export async function onDesktopEvents(handlers: {
       if (typeof id === "number" && Number.isSafeInteger(id)) handlers.openConversation(id);
     }),
     listen("conversations-changed", () => handlers.conversationsChanged()),
-    listen("kept-in-tray", () => handlers.keptInTray()),
   ]);
   return () => {
     for (const stop of stops) {

@@ -40,13 +40,3 @@ export function deleteAllText(counts: { listed: number; archived: number } | nul
   const them = total === 1 ? "it" : "them";
   return `${what}${archived} and every message in ${them} will be deleted from this computer. ${kept}`;
 }
-
-/**
- * Said once when the main window is closed and the app stays in the tray; `shortcut` is the quick-prompt
- * shortcut as people read it, null when it is not working (paused, taken, unavailable).
- */
-export function keptInTrayText(shortcut: string | null): string {
-  const start = "OpenRouter Desktop is still running in the tray.";
-  if (shortcut === null || shortcut.trim() === "") return `${start} Use the tray icon for a quick prompt or to open this window again.`;
-  return `${start} Press ${shortcut} for a quick prompt, or use the tray icon to open this window again.`;
-}

@@ -1,7 +1,7 @@
 // Quick prompts in the main window (issue 6), on the real screen against the fake core: the "Quick" marker
 // in the sidebar and in search results, the "Quick prompts" section paging with origin "quick", the
 // "Quick prompt" button, a conversation handed over by the quick window (take_pending_open at start, the
-// open-conversation event), the list refreshed on conversations-changed, and the kept-in-tray notice.
+// open-conversation event), and the list refreshed on conversations-changed.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationCursor, ConversationPage, ConversationSummary, SearchHit, ShortcutStatus } from "./api";
 import { startApp } from "./app";
@@ -107,10 +107,6 @@ function markedRows(): string[] {
     document.querySelectorAll<HTMLElement>('nav[aria-label="Conversations"] > .conversation-list li'),
     (row) => row.querySelector('[role="img"][aria-label="Quick prompt"]') === null ? "" : row.dataset["conversationId"] ?? "",
   ).filter((id) => id !== "");
-}
-
-function trayNotice(): HTMLElement | null {
-  return document.querySelector<HTMLElement>(".notices .tray-notice");
 }
 
 function focusedLog(): boolean {
@@ -317,60 +313,17 @@ describe("conversations-changed", () => {
   });
 });
 
-describe("kept-in-tray", () => {
-  const SAID = "OpenRouter Desktop is still running in the tray. Press Ctrl+Shift+Space for a quick prompt, or use the tray icon to open this window again.";
-
-  it("says the app is still in the tray, with the shortcut; OK dismisses it", async () => {
-    await start();
-    emitEvent("kept-in-tray", null);
-    await settle();
-    expect(trayNotice()?.getAttribute("role")).toBe("status");
-    expect(trayNotice()?.querySelector(".notice-text")?.textContent).toBe(SAID);
-    get("button", "OK").click();
-    expect(trayNotice()).toBeNull();
-    expect(core.callsOf("desktop_action")).toHaveLength(0);
-  });
-
-  it("Quit instead quits the app", async () => {
-    await start();
-    emitEvent("kept-in-tray", null);
-    await settle();
-    get("button", "Quit instead").click();
-    await settle();
-    expect(core.callsOf("desktop_action").map((call) => call.args)).toEqual([{ action: "quit" }]);
-    expect(trayNotice()).toBeNull();
-  });
-
-  it("names the current shortcut, and none while it is paused", async () => {
-    let status: ShortcutStatus = { shortcut: "CommandOrControl+Alt+K", readable: "Ctrl+Alt+K", state: "active", problem: null };
-    core.on("shortcut_status", () => ({ ...status }));
-    await start();
-    emitEvent("kept-in-tray", null);
-    await settle();
-    expect(document.querySelector(".tray-notice .notice-text")?.textContent).toBe(
-      "OpenRouter Desktop is still running in the tray. Press Ctrl+Alt+K for a quick prompt, or use the tray icon to open this window again.",
-    );
-    status = { ...status, state: "paused" };
-    emitEvent("kept-in-tray", null);
-    await settle();
-    expect(document.querySelector(".tray-notice .notice-text")?.textContent).toBe(
-      "OpenRouter Desktop is still running in the tray. Use the tray icon for a quick prompt or to open this window again.",
-    );
-    expect(document.querySelectorAll(".tray-notice")).toHaveLength(1);
-  });
-});
-
 describe("listening", () => {
-  it("listens for the three events and stops when the screen is replaced", async () => {
+  it("listens for the two events and stops when the screen is replaced", async () => {
     await start();
     const listened = core.callsOf("plugin:event|listen").map((call) => call.args["event"]);
-    expect(listened).toEqual(expect.arrayContaining(["open-conversation", "conversations-changed", "kept-in-tray"]));
+    expect(listened).toEqual(expect.arrayContaining(["open-conversation", "conversations-changed"]));
     // (What an earlier test's screen let go of when this one replaced it is not counted.)
     const before = core.callsOf("plugin:event|unlisten").length;
     await start(); // the screen is built again (as after saving a key)
     const unlistened = core.callsOf("plugin:event|unlisten").slice(before).map((call) => call.args["event"]);
     expect(unlistened.filter((event) => event !== "usage-corrected").sort()).toEqual(
-      ["conversations-changed", "kept-in-tray", "open-conversation"],
+      ["conversations-changed", "open-conversation"],
     );
     // Only the new screen acts on an event now.
     emitEvent("open-conversation", { id: 1 });

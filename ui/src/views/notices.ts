@@ -1,6 +1,5 @@
 // Short messages above the composer: the undo offer after a delete, and one line of news ("Saved 1
-// conversation to …") that goes away after a while, and the one-time word that the app keeps running in the
-// tray (with "Quit instead"). The area is a polite live region that is always
+// conversation to …") that goes away after a while. The area is a polite live region that is always
 // there, so what appears in it is read out; each message is a role="status" of its own while shown.
 // The money notices (budget, low balance) work the same way in the composer's own slot.
 import type { BudgetStatus } from "../api";
@@ -13,30 +12,12 @@ export class Notices {
   readonly element: HTMLElement;
   private readonly undoSlot: HTMLElement;
   private readonly newsSlot: HTMLElement;
-  private readonly traySlot: HTMLElement;
   private newsTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     this.undoSlot = el("div", { className: "notice-slot" });
     this.newsSlot = el("div", { className: "notice-slot" });
-    this.traySlot = el("div", { className: "notice-slot" });
-    this.element = el("div", { className: "notices", attrs: { "aria-live": "polite" } }, this.undoSlot, this.newsSlot, this.traySlot);
-  }
-
-  /** The app keeps running in the tray: `message` with "OK" (dismiss) and "Quit instead", until one is chosen. */
-  showTray(message: string, onQuit: () => void): void {
-    const ok = button("OK", () => this.clearTray(), { className: "secondary" });
-    const quit = button("Quit instead", () => {
-      this.clearTray();
-      onQuit();
-    }, { className: "secondary" });
-    this.traySlot.replaceChildren(
-      el("div", { className: "notice tray-notice", attrs: { role: "status" } }, el("span", { className: "notice-text", text: message }), ok, quit),
-    );
-  }
-
-  clearTray(): void {
-    this.traySlot.replaceChildren();
+    this.element = el("div", { className: "notices", attrs: { "aria-live": "polite" } }, this.undoSlot, this.newsSlot);
   }
 
   /** "Deleted “…”." with an Undo button, until clearUndo(). */

@@ -1,8 +1,7 @@
 // The main screen: the conversation sidebar beside the chat area, the dialogs they open, and what the
 // sidebar's actions do (rename, star, archive, export, delete with undo, search, app-wide shortcuts).
 // With the tray (issue 6): the "Quick prompt" button and the "Quick prompts" section, a conversation the
-// quick window asked to open (at start, or as an event), the list refreshed when a quick prompt changed it,
-// and the word that the app keeps running in the tray.
+// quick window asked to open (at start, or as an event), and the list refreshed when a quick prompt changed it.
 import {
   deleteAllHistory,
   desktopAction,
@@ -28,7 +27,7 @@ import {
 } from "../api";
 import { ConversationPages, SIDEBAR_PAGE } from "../conversation-pages";
 import { conversationTitle } from "../conversation-title";
-import { exportResultText, keptInTrayText } from "../history-text";
+import { exportResultText } from "../history-text";
 import { ModelCatalog } from "../model-catalog";
 import { PendingDelete } from "../pending-delete";
 import { EMPTY_FILTERS, type SearchFilters } from "../search-query";
@@ -77,8 +76,6 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   let disposed = false;
   /** Stops the tray's and the quick window's events. */
   let stopDesktop: (() => void) | null = null;
-  /** The quick-prompt shortcut as the core last said (null: not known, or no tray in this core). */
-  let shortcut: ShortcutStatus | null = null;
   const pendingDelete = new PendingDelete<ConversationSummary>({
     delayMs: UNDO_DELETE_MS,
     commit: (conversation) => void commitDelete(conversation),
@@ -201,7 +198,6 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
 
   /** The shortcut as it is now: in the Quick prompt button's tooltip. */
   function showShortcut(status: ShortcutStatus): void {
-    shortcut = status;
     sidebar.showQuickPrompt(status.state === "active" ? status.readable : null);
   }
 
@@ -214,18 +210,6 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
       chat.element.querySelector<HTMLElement>('[role="log"]')?.focus({ preventScroll: true });
     }
     if (summary === undefined) void refresh(); // new since the list was loaded
-  }
-
-  /** The main window was closed and the app stays in the tray: say so once, with a way to quit instead. */
-  async function keptInTray(): Promise<void> {
-    if (settings.quick !== undefined) settings = { ...settings, quick: { ...settings.quick, told_close_to_tray: true } };
-    const status = await shortcutStatus().catch(() => shortcut);
-    if (disposed) return;
-    if (status !== null) showShortcut(status);
-    const readable = status !== null && status.state === "active" ? status.readable : null;
-    notices.showTray(keptInTrayText(readable), () => {
-      desktopAction("quit").catch((reason: unknown) => chat.showError(reason));
-    });
   }
 
   /** The Models view; "Use in this chat" switches the open chat's model. */
@@ -481,9 +465,6 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
       if (disposed) return;
       void refresh();
       void chat.refreshBudget(); // a quick prompt spends too
-    },
-    keptInTray: () => {
-      if (!disposed) void keptInTray();
     },
   })
     .then((stop) => {
