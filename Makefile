@@ -11,7 +11,7 @@ MOCK := target/debug/mock-openrouter
 CARGO_BIN := $(HOME)/.cargo/bin
 export PATH := $(CARGO_BIN):$(PATH)
 
-.PHONY: run test demo deps deps-build deps-test toolchain ui app fmt lint check unit e2e bench bench-history bench-models bench-billing clean
+.PHONY: run test demo deps deps-build deps-test toolchain ui app fmt lint check unit e2e bench bench-history bench-models bench-billing bench-quick clean
 
 ## Build and launch the app.
 run: deps-build app
@@ -82,8 +82,9 @@ e2e: app
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
 
 ## Benchmarks: idle memory of the app next to a minimal Tauri window, the release binary size, the
-## history benchmark (bench-history), the Models view's (bench-models) and the billing one (bench-billing).
-bench: deps-test app bench-history bench-models bench-billing
+## history benchmark (bench-history), the Models view's (bench-models), the billing one (bench-billing) and the
+## tray's (bench-quick: shortcut to focused quick window, and idle memory in the tray).
+bench: deps-test app bench-history bench-models bench-billing bench-quick
 	cargo build --release -p openrouter-desktop --example minimal_window
 	@ls -l $(APP) | awk '{printf "release binary: %.1f MiB\n", $$5/1048576}'
 	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '\
@@ -113,6 +114,16 @@ bench-models: deps-test app
 ## target/bench/billing-<N>/ (rebuilt when the generator or the schema changes);
 ## `make bench-billing BILLING_BENCH_ROWS=100000` is a quick run.
 BILLING_BENCH_ROWS ?= 1000000
+## The tray's benchmark (issue 6, figures in BENCHMARKS.md): the app started in the tray, the shortcut pressed with
+## xdotool until the quick window's input has focus, first (window built) and 30 times warm
+## (tests/tests/quick_bench.rs); then whole-tree idle memory with the main window open, closed to the tray,
+## started hidden, and with a used quick window (tests/measure-tray-memory.sh).
+bench-quick: deps-test app
+	cargo test --workspace --features acceptance/e2e --no-run
+	E2E_TEST=quick_bench xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash tests/e2e-session.sh
+	xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
+	  bash tests/measure-tray-memory.sh ./$(APP) target/debug/x11-helper
+
 bench-billing: deps-test app
 	cargo build --release -p openrouter-desktop --example billing_bench
 	cargo test --workspace --features acceptance/e2e --no-run

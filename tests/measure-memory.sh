@@ -5,10 +5,13 @@
 # process's figures on stderr. anon is the anonymous memory (heaps, the page's JavaScript and DOM): unlike PSS
 # it does not change when another program maps the same libraries (a second WebKit app running at the same
 # time lowers this one's PSS by tens of MiB).
+# MEASURE_AFTER_LAUNCH, when set, is a shell command run right after the launch (e.g. closing a window with
+# xdotool); the SECONDS of waiting start after it.
 set -euo pipefail
 wait_s=$1; shift
 "$@" >/dev/null 2>&1 &
 pid=$!
+if [ -n "${MEASURE_AFTER_LAUNCH:-}" ]; then bash -c "$MEASURE_AFTER_LAUNCH"; fi
 sleep "$wait_s"
 tree() { echo "$1"; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do tree "$c"; done; }
 pss=0; rss=0; anon=0; n=0

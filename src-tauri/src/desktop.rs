@@ -289,9 +289,9 @@ pub fn instance_id(identifier: &str, data_dir: Option<&std::path::Path>) -> Stri
     }
 }
 
-/// Whether the hidden main window's web view may be closed to save memory: it has been hidden for the
+/// Whether a hidden window's web view (main or quick) may be closed to save memory: it has been hidden for the
 /// whole idle time (the hide that started the wait is still the latest), and no reply is streaming into it.
-pub fn may_close_hidden_main(
+pub fn may_close_hidden_window(
     idle_secs: u32,
     hidden_generation: u64,
     current_generation: u64,
@@ -377,15 +377,18 @@ mod tests {
 
     #[test]
     fn the_hidden_main_window_closes_only_after_an_undisturbed_wait() {
-        assert!(may_close_hidden_main(300, 4, 4, true, false));
-        assert!(!may_close_hidden_main(0, 4, 4, true, false), "0 = never");
+        assert!(may_close_hidden_window(300, 4, 4, true, false));
+        assert!(!may_close_hidden_window(0, 4, 4, true, false), "0 = never");
         assert!(
-            !may_close_hidden_main(300, 3, 4, true, false),
+            !may_close_hidden_window(300, 3, 4, true, false),
             "shown and hidden again since"
         );
-        assert!(!may_close_hidden_main(300, 4, 4, false, false), "shown now");
         assert!(
-            !may_close_hidden_main(300, 4, 4, true, true),
+            !may_close_hidden_window(300, 4, 4, false, false),
+            "shown now"
+        );
+        assert!(
+            !may_close_hidden_window(300, 4, 4, true, true),
             "a reply is streaming"
         );
     }

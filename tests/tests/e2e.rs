@@ -70,6 +70,18 @@ where
         screenshot(&driver, &format!("FAILED-{name}")).await;
     }
     let _ = driver.quit().await;
+    // An app left with no window (in the tray) may outlive its session: never let it hold the shortcut or
+    // the single-instance name into the next test.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
+    while let Some(pid) = acceptance::desktop::app_pid(data) {
+        if tokio::time::Instant::now() >= deadline {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status();
+            break;
+        }
+        tokio::time::sleep(POLL).await;
+    }
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }

@@ -696,8 +696,8 @@ export interface ShortcutStatus {
   problem: string | null;
 }
 
-/** The tray menu's actions, by their menu ids. */
-export type DesktopAction = "quick-prompt" | "open-main" | "toggle-shortcut" | "quit";
+/** The tray menu's actions, by their menu ids, and the Settings' own "resume-shortcut"/"pause-shortcut". */
+export type DesktopAction = "quick-prompt" | "open-main" | "toggle-shortcut" | "quit" | "resume-shortcut" | "pause-shortcut";
 
 export function quickStatus(): Promise<QuickStatus> {
   return call<QuickStatus>("quick_status");

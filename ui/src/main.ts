@@ -1,6 +1,6 @@
 // Entry point: theme, a page that never navigates away, then the app.
 import "./styles.css";
-import { openExternal } from "./api";
+import { desktopAction, openExternal } from "./api";
 import { startApp } from "./app";
 import { isExternalUrl } from "./safe-url";
 import { applyTheme } from "./theme";
@@ -22,6 +22,21 @@ function lockNavigation(): void {
   document.addEventListener("drop", (event) => event.preventDefault());
 }
 
+/**
+ * Ctrl+Q (Cmd+Q): quits, since closing the window only hides it while the app keeps running in the tray,
+ * and some desktops show no tray icon to quit from.
+ */
+function quitKey(): void {
+  const mac = /mac/i.test(navigator.platform);
+  document.addEventListener("keydown", (event) => {
+    const mod = mac ? event.metaKey && !event.ctrlKey : event.ctrlKey && !event.metaKey;
+    if (!mod || event.altKey || event.shiftKey || event.key.toLowerCase() !== "q") return;
+    event.preventDefault();
+    void desktopAction("quit").catch(() => undefined);
+  });
+}
+
 applyTheme("system");
 lockNavigation();
+quitKey();
 void startApp();

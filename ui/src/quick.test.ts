@@ -341,6 +341,13 @@ describe("Stop, Esc and the main window", () => {
 
     const emit = await send("Explain");
     emit(delta("Sure."));
+    // Not while the answer streams: the main window could not follow it there.
+    press(input(), "Enter", { ctrlKey: true });
+    await settle();
+    expect(core.callsOf("open_in_main")).toHaveLength(0);
+    expect((get("button", "Open in main window") as HTMLButtonElement).disabled).toBe(true);
+    emit(done());
+    await settle();
     press(input(), "Enter", { ctrlKey: true });
     await settle();
     expect(core.callsOf("open_in_main").map((call) => call.args)).toEqual([{ conversationId: 7 }]);

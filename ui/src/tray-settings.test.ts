@@ -184,7 +184,7 @@ describe("settings: the quick-prompt shortcut", () => {
     expect(shownShortcut()).toEqual(["Ctrl+Shift+Space", "Paused from the tray"]);
     get("button", "Resume the quick prompt shortcut").click();
     await settle();
-    expect(core.callsOf("desktop_action").map((call) => call.args)).toEqual([{ action: "toggle-shortcut" }]);
+    expect(core.callsOf("desktop_action").map((call) => call.args)).toEqual([{ action: "resume-shortcut" }]);
     expect(core.callsOf("shortcut_status").length).toBeGreaterThanOrEqual(3); // workspace, dialog, after resuming
     expect(shownShortcut()).toEqual(["Ctrl+Shift+Space", "On"]);
     expect(all("button", "Resume the quick prompt shortcut")).toHaveLength(0);

@@ -240,9 +240,23 @@ pub fn take_pending_open(desktop: State<'_, DesktopState>) -> Option<i64> {
     desktop.pending_open.lock().ok().and_then(|mut p| p.take())
 }
 
-/// What a tray menu item does, for the main window's "Quick prompt" button (and tests).
+/// What a tray menu item does, for the main window's "Quick prompt" button (and tests); also
+/// "pause-shortcut" and "resume-shortcut", which unlike the tray's toggle say which state they want.
 #[tauri::command]
 pub async fn desktop_action(action: String, app: AppHandle) -> CmdResult<()> {
+    let to = match action.as_str() {
+        "pause-shortcut" => Some(true),
+        "resume-shortcut" => Some(false),
+        _ => None,
+    };
+    if let Some(paused) = to {
+        tauri::async_runtime::spawn_blocking(move || {
+            desktop_shell::toggle_shortcut(&app, Some(paused))
+        })
+        .await
+        .map_err(window_error)?;
+        return Ok(());
+    }
     let action = TrayAction::from_id(&action)
         .ok_or_else(|| UserError::invalid_input("There is no such action."))?;
     desktop_shell::perform(&app, action);
@@ -284,7 +298,8 @@ pub fn shortcut_status(
     ShortcutView::new(&settings.quick.shortcut, &desktop.shortcut.status())
 }
 
-/// Takes `shortcut` in place of the current one, saved only once it is registered.
+/// Takes `shortcut` in place of the current one, saved only once it is registered; a refused one is an
+/// `invalid_input` error saying why, and the current shortcut keeps working.
 #[tauri::command]
 pub async fn set_shortcut(
     shortcut: String,
@@ -318,7 +333,9 @@ pub async fn set_shortcut(
             }
             Ok(ShortcutView::new(&shortcut, &status))
         }
-        Err(why) => Ok(ShortcutView::new(&shortcut, &why)),
+        Err(why) => Err(UserError::invalid_input(why.problem().unwrap_or(
+            "That shortcut cannot be used. Choose another one, such as Ctrl+Shift+Space.",
+        ))),
     }
 }
 

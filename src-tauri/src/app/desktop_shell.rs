@@ -7,14 +7,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use tauri::{AppHandle, Emitter, Manager, RunEvent, WindowEvent};
+use tauri::{AppHandle, Manager, RunEvent, WindowEvent};
 
 use super::shortcut::{self, ShortcutSlot};
 use super::state::AppState;
 use super::tray::TrayItems;
 use super::windows::{self, MAIN};
 use crate::desktop::{
-    may_close_hidden_main, on_main_close, CloseDecision, LaunchFlags, TrayAction,
+    may_close_hidden_window, on_main_close, CloseDecision, LaunchFlags, TrayAction,
 };
 use crate::settings::Settings;
 
@@ -26,6 +26,8 @@ pub struct DesktopState {
     /// Bumped each time the main window is shown or hidden: a pending idle close checks it is still the
     /// latest.
     main_generation: AtomicU64,
+    /// The same for the quick window.
+    quick_generation: AtomicU64,
     /// A conversation the main window opens when it (re)starts (`take_pending_open`).
     pub pending_open: Mutex<Option<i64>>,
     /// Kept for the app's life: on X11 the app itself serves what it copied, until this is dropped.
@@ -38,6 +40,7 @@ impl DesktopState {
             tray,
             shortcut: ShortcutSlot::default(),
             main_generation: AtomicU64::new(0),
+            quick_generation: AtomicU64::new(0),
             pending_open: Mutex::new(None),
             clipboard: Mutex::new(None),
         }
@@ -45,20 +48,26 @@ impl DesktopState {
 
     /// There is a way back to a hidden main window: the tray, or a working shortcut.
     fn can_hide(&self) -> bool {
-        self.tray.is_some() || self.shortcut.status().problem().is_none()
+        self.tray.is_some() || self.shortcut.status() == crate::desktop::ShortcutStatus::Active
     }
 }
 
 /// Does what a tray item says. The shortcut, a second launch and the page's `desktop_action` come here too.
 pub fn perform(app: &AppHandle, action: TrayAction) {
     let result = match action {
-        TrayAction::NewQuickPrompt => windows::show_quick(app),
+        TrayAction::NewQuickPrompt => {
+            bump(app, windows::QUICK);
+            windows::show_quick(app)
+        }
         TrayAction::OpenMain => {
-            bump(app);
+            bump(app, MAIN);
             windows::show_main(app)
         }
         TrayAction::ToggleShortcut => {
-            toggle_shortcut(app);
+            // Off the main thread: the plugin (un)registers on the main thread and waits for it, while the
+            // shortcut's lock is held (a tray click arrives on the main thread).
+            let app = app.clone();
+            tauri::async_runtime::spawn_blocking(move || toggle_shortcut(&app, None));
             Ok(())
         }
         TrayAction::Quit => {
@@ -71,16 +80,19 @@ pub fn perform(app: &AppHandle, action: TrayAction) {
     }
 }
 
-/// Pauses or resumes the shortcut, and remembers which in the settings. Never called from the shortcut's
-/// own handler (see `shortcut.rs`).
-fn toggle_shortcut(app: &AppHandle) {
+/// Pauses or resumes the shortcut (`Some(paused)`: to that state, `None`: the other one), and remembers
+/// which in the settings. Never on the main thread, never from the shortcut's own handler (`shortcut.rs`).
+pub fn toggle_shortcut(app: &AppHandle, to: Option<bool>) {
     let (Some(state), Some(desktop)) =
         (app.try_state::<AppState>(), app.try_state::<DesktopState>())
     else {
         return;
     };
     let mut settings = Settings::load(&state.settings);
-    let paused = !settings.quick.shortcut_paused;
+    let paused = to.unwrap_or(!settings.quick.shortcut_paused);
+    if to == Some(settings.quick.shortcut_paused) {
+        return;
+    }
     if paused {
         shortcut::pause(app, &desktop.shortcut);
     } else if let Err(why) = shortcut::register(app, &desktop.shortcut, &settings.quick.shortcut) {
@@ -132,10 +144,28 @@ pub fn second_launch(app: &AppHandle, args: &[String]) {
     perform(app, action);
 }
 
-fn bump(app: &AppHandle) -> u64 {
+fn generation_of<'a>(desktop: &'a DesktopState, label: &str) -> &'a AtomicU64 {
+    if label == MAIN {
+        &desktop.main_generation
+    } else {
+        &desktop.quick_generation
+    }
+}
+
+fn bump(app: &AppHandle, label: &str) -> u64 {
     app.try_state::<DesktopState>()
-        .map(|d| d.main_generation.fetch_add(1, Ordering::SeqCst) + 1)
+        .map(|d| generation_of(&d, label).fetch_add(1, Ordering::SeqCst) + 1)
         .unwrap_or(0)
+}
+
+/// The quick window was hidden (Esc, its close button, "Open in main window"): its page is closed after
+/// the same idle time as the main window's, so a quick prompt now and then does not keep a web process.
+pub fn quick_hidden(app: &AppHandle) {
+    let Some(state) = app.try_state::<AppState>() else {
+        return;
+    };
+    let idle = Settings::load(&state.settings).quick.main_idle_close_secs;
+    close_when_idle(app, windows::QUICK, idle);
 }
 
 /// The window events and app events the tray changes: the main window's close button hides it, and the app
@@ -149,14 +179,16 @@ pub fn on_run_event(app: &AppHandle, event: &RunEvent) {
         } if label == MAIN => {
             if hide_main_on_close(app) {
                 api.prevent_close();
-            } else if app.get_webview_window(windows::QUICK).is_some() {
-                // The hidden quick window would keep the app running with no window to see.
+            } else {
+                // Keeping to the tray is off: closing the window quits, even with a hidden quick window.
                 app.exit(0);
             }
         }
+        // The last window went away without anyone quitting: the idle close of a hidden window. An explicit
+        // quit (the tray's Quit, the close button above) carries an exit code and is never held back.
         RunEvent::ExitRequested {
             code: None, api, ..
-        } if in_tray_mode(app) => api.prevent_exit(),
+        } if can_hide(app) => api.prevent_exit(),
         RunEvent::Exit => {
             if let Some(desktop) = app.try_state::<DesktopState>() {
                 if let Ok(mut clipboard) = desktop.clipboard.lock() {
@@ -168,13 +200,9 @@ pub fn on_run_event(app: &AppHandle, event: &RunEvent) {
     }
 }
 
-fn in_tray_mode(app: &AppHandle) -> bool {
-    let (Some(state), Some(desktop)) =
-        (app.try_state::<AppState>(), app.try_state::<DesktopState>())
-    else {
-        return false;
-    };
-    Settings::load(&state.settings).quick.close_to_tray && desktop.can_hide()
+fn can_hide(app: &AppHandle) -> bool {
+    app.try_state::<DesktopState>()
+        .is_some_and(|d| d.can_hide())
 }
 
 /// Hides the main window instead of closing it when the settings say so; tells the page the first time.
@@ -204,23 +232,45 @@ fn hide_main_on_close(app: &AppHandle) -> bool {
                 if let Err(e) = settings.save(&state.settings) {
                     log::warn!("could not remember the tray notice: {e}");
                 }
-                if let Err(e) = app.emit_to(MAIN, "kept-in-tray", ()) {
-                    log::warn!("tray notice not sent: {e}");
-                }
+                tell_kept_in_tray(app, &settings.quick.shortcut);
             }
-            close_when_idle(app, settings.quick.main_idle_close_secs);
+            close_when_idle(app, MAIN, settings.quick.main_idle_close_secs);
             true
         }
     }
 }
 
-/// After `idle_secs` hidden, closes the main window's web view: hiding frees nothing, closing gives back
-/// its web process (about 70 MB and more). Waits while a reply streams; "Open main window" re-creates it.
-fn close_when_idle(app: &AppHandle, idle_secs: u32) {
+/// The first close to the tray says so at once, in a small dialog of its own (the main window is hidden by
+/// then, and its page may be closed before the user opens it again), and how to quit.
+fn tell_kept_in_tray(app: &AppHandle, shortcut: &str) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogButtons};
+    let keys = crate::desktop::readable_shortcut(shortcut);
+    let quit = if cfg!(target_os = "macos") {
+        "Cmd+Q"
+    } else {
+        "Ctrl+Q"
+    };
+    // One button: on Linux a dialog closed by its title bar reads as its last button, so a "Quit" button
+    // would turn closing the notice into quitting.
+    app.dialog()
+        .message(format!(
+            "OpenRouter Desktop keeps running in the tray. Press {keys} for a quick prompt, or open this window again from the tray icon (or by starting the app again). To quit, choose Quit in the tray menu or press {quit} in the window. You can change this in Settings."
+        ))
+        .title(KEPT_IN_TRAY_TITLE)
+        .buttons(MessageDialogButtons::OkCustom("OK".to_owned()))
+        .show(|_| {});
+}
+
+/// The title of that dialog (the real-window tests find it by it).
+pub const KEPT_IN_TRAY_TITLE: &str = "Still running in the tray";
+
+/// After `idle_secs` hidden, closes the window's web view: hiding frees nothing, closing gives back its
+/// web process (about 90 MB). Waits while a reply streams; showing the window again re-creates it.
+fn close_when_idle(app: &AppHandle, label: &'static str, idle_secs: u32) {
     if idle_secs == 0 {
         return;
     }
-    let generation = bump(app);
+    let generation = bump(app, label);
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(Duration::from_secs(u64::from(idle_secs))).await;
@@ -230,19 +280,19 @@ fn close_when_idle(app: &AppHandle, idle_secs: u32) {
             else {
                 return;
             };
-            let Some(main) = app.get_webview_window(MAIN) else {
+            let Some(window) = app.get_webview_window(label) else {
                 return;
             };
-            let current = desktop.main_generation.load(Ordering::SeqCst);
-            let hidden = !main.is_visible().unwrap_or(true);
+            let current = generation_of(&desktop, label).load(Ordering::SeqCst);
+            let hidden = !window.is_visible().unwrap_or(true);
             let streaming = state.chat.any_streaming();
-            if may_close_hidden_main(idle_secs, generation, current, hidden, false) && streaming {
+            if may_close_hidden_window(idle_secs, generation, current, hidden, false) && streaming {
                 tokio::time::sleep(Duration::from_secs(30)).await;
                 continue;
             }
-            if may_close_hidden_main(idle_secs, generation, current, hidden, streaming) {
-                if let Err(e) = main.destroy() {
-                    log::warn!("hidden main window not closed: {e}");
+            if may_close_hidden_window(idle_secs, generation, current, hidden, streaming) {
+                if let Err(e) = window.destroy() {
+                    log::warn!("hidden {label} window not closed: {e}");
                 }
             }
             return;

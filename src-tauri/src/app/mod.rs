@@ -30,7 +30,12 @@ const SETTINGS_FILE: &str = "settings.json";
 
 pub fn run() {
     let context = tauri::generate_context!();
-    let data_dir = arg_value("--data-dir").map(std::path::PathBuf::from);
+    // Absolute, so two spellings of one folder are one app, and the login item finds it from anywhere.
+    let data_dir = arg_value("--data-dir").map(|dir| {
+        let dir = std::path::PathBuf::from(dir);
+        let _ = std::fs::create_dir_all(&dir);
+        dir.canonicalize().unwrap_or(dir)
+    });
     let identity = instance_id(&context.config().identifier, data_dir.as_deref());
     let result = tauri::Builder::default()
         // First: a second launch hands over its command line here and exits before anything else starts.

@@ -91,7 +91,12 @@ fn try_register(
     if *registered != Some(new) {
         let taken = app.global_shortcut().on_shortcut(new, |app, _, event| {
             if event.state == ShortcutState::Pressed {
-                super::desktop_shell::perform(app, TrayAction::NewQuickPrompt);
+                // Handed off: this runs on the X11 thread, which the main thread may be waiting for
+                // (a registration) while building the window would wait for the main thread.
+                let app = app.clone();
+                tauri::async_runtime::spawn_blocking(move || {
+                    super::desktop_shell::perform(&app, TrayAction::NewQuickPrompt);
+                });
             }
         });
         if let Err(e) = taken {

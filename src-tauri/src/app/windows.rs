@@ -45,11 +45,11 @@ pub fn show_quick(app: &AppHandle) -> tauri::Result<()> {
         .on_navigation(is_app_url)
         .build()?;
     // Closing it only hides it: the next shortcut press then shows it at once.
-    let hide = window.clone();
+    let handle = app.clone();
     window.on_window_event(move |event| {
         if let WindowEvent::CloseRequested { api, .. } = event {
             api.prevent_close();
-            if let Err(e) = hide.hide() {
+            if let Err(e) = hide_quick(&handle) {
                 log::warn!("quick window not hidden: {e}");
             }
         }
@@ -58,10 +58,12 @@ pub fn show_quick(app: &AppHandle) -> tauri::Result<()> {
 }
 
 pub fn hide_quick(app: &AppHandle) -> tauri::Result<()> {
-    match app.get_webview_window(QUICK) {
-        Some(window) => window.hide(),
-        None => Ok(()),
-    }
+    let Some(window) = app.get_webview_window(QUICK) else {
+        return Ok(());
+    };
+    window.hide()?;
+    super::desktop_shell::quick_hidden(app);
+    Ok(())
 }
 
 /// The bundled UI is served from `tauri://localhost` (Linux, macOS) or `http(s)://tauri.localhost`

@@ -219,12 +219,18 @@ impl HistoryStore {
             self.list_conversations_page(before, limit.saturating_add(1), origin)?;
         let has_more = conversations.len() > limit;
         conversations.truncate(limit);
+        // Two statements rather than `?1 IS NULL OR …`, which would keep SQLite from using an index.
         let total = self.read(|conn| {
-            Ok(conn
-                .prepare_cached(
-                    "SELECT count(*) FROM conversations WHERE archived = 0 AND (?1 IS NULL OR origin = ?1)",
-                )?
-                .query_row([origin], |r| r.get(0))?)
+            Ok(match origin {
+                None => conn
+                    .prepare_cached("SELECT count(*) FROM conversations WHERE archived = 0")?
+                    .query_row([], |r| r.get(0))?,
+                Some(origin) => conn
+                    .prepare_cached(
+                        "SELECT count(*) FROM conversations WHERE origin = ?1 AND archived = 0",
+                    )?
+                    .query_row([origin], |r| r.get(0))?,
+            })
         })?;
         Ok(ConversationPage {
             conversations,

@@ -423,8 +423,8 @@ class QuickWindow {
     this.banner.clear();
     this.clearCopied();
     this.sync();
+    // No select() of a leftover draft: on X11 selecting text claims the selection the attach toggle reads.
     this.focusInput();
-    this.input.select();
     if (refreshStatus) await this.loadStatus();
     else this.resetAttach(true);
   }
@@ -463,7 +463,8 @@ class QuickWindow {
 
   private openMain(): void {
     const id = this.conversationId;
-    if (id === null) return;
+    // While the answer streams, the main window could not follow it: it opens once the answer is in.
+    if (id === null || (this.live !== null && !this.live.done)) return;
     openInMain(id).then(
       () => {
         this.wasHidden = true;
@@ -725,6 +726,8 @@ class QuickWindow {
     this.stopButton.hidden = !streaming;
     if (!streaming) this.stopButton.disabled = false;
     this.openButton.hidden = this.conversationId === null;
+    this.openButton.disabled = streaming;
+    this.openButton.title = streaming ? "Available once the answer has arrived" : "";
     // Send and Stop take each other's place: so does the focus (Stop done: back to the prompt).
     if (focused === this.sendButton && streaming) this.stopButton.focus();
     else if (focused === this.stopButton && !streaming) this.input.focus();

@@ -449,7 +449,7 @@ function trayAndShortcutSection(options: TraySectionOptions): HTMLElement {
 
   const resume = button("Resume", () => {
     resume.disabled = true;
-    desktopAction("toggle-shortcut")
+    desktopAction("resume-shortcut")
       .then(() => shortcutStatus())
       .then(showStatus)
       .catch((reason: unknown) => showShortcutProblem(toUserError(reason).message))
@@ -542,7 +542,7 @@ function trayAndShortcutSection(options: TraySectionOptions): HTMLElement {
     ATTACH_CHOICES,
     quick().attach,
     (value, undo) => void saveQuick({ attach: value }, undo),
-    "Read only when you send the prompt; the quick window can change it each time.",
+    "Read when the quick window opens, and only while this is on; the quick window can change it for each prompt.",
   );
 
   // The quick window's model
