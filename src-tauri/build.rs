@@ -57,6 +57,8 @@ fn main() {
         "quick_hide",
         "open_in_main",
         "take_pending_open",
+        "keep_place",
+        "take_place",
         "desktop_action",
         "shortcut_status",
         "set_shortcut",

@@ -757,6 +757,22 @@ export function takePendingOpen(): Promise<number | null> {
   return call<number | null>("take_pending_open");
 }
 
+/** Where the main window's page was when hidden: its open conversation and unsent draft. */
+export interface Place {
+  conversation_id: number | null;
+  draft: string;
+}
+
+/** The page is being hidden: keep where it is for a page that replaces it (the idle close). */
+export function keepPlace(conversationId: number | null, draft: string): Promise<null> {
+  return call<null>("keep_place", { conversationId, draft });
+}
+
+/** Where the page before this one was, once; null at a normal start. */
+export function takePlace(): Promise<Place | null> {
+  return call<Place | null>("take_place");
+}
+
 export function shortcutStatus(): Promise<ShortcutStatus> {
   return call<ShortcutStatus>("shortcut_status");
 }

@@ -244,6 +244,25 @@ describe("a conversation handed over by the quick window", () => {
     expect(sidebarTitles()).toEqual(["Translate this", "Trip plan", "Older chat"]);
   });
 
+  it("a page re-created after the idle close starts where the last one was: conversation and draft", async () => {
+    core.on("take_place", () => ({ conversation_id: 1, draft: "half a thought" }));
+    await start();
+    expect(core.callsOf("take_place")).toHaveLength(1);
+    expect(core.callsOf("get_conversation").map((call) => call.args)).toEqual([{ id: 1 }]);
+    expect((get("textbox", "Message") as HTMLTextAreaElement).value).toBe("half a thought");
+    // Hidden again: the core is told where the page is now.
+    core.on("keep_place", () => null);
+    (get("textbox", "Message") as HTMLTextAreaElement).value = "a new draft";
+    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+    try {
+      document.dispatchEvent(new Event("visibilitychange"));
+      await settle();
+    } finally {
+      Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });
+    }
+    expect(core.callsOf("keep_place").map((call) => call.args)).toEqual([{ conversationId: 1, draft: "a new draft" }]);
+  });
+
   it("opens the conversation an open-conversation event names, a new one included", async () => {
     await start();
     emitEvent("open-conversation", { id: 3 });

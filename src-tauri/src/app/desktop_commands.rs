@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Emitter, Manager, State};
 
-use super::desktop_shell::{self, DesktopState};
+use super::desktop_shell::{self, DesktopState, Place};
 use super::shortcut;
 use super::state::AppState;
 use super::windows::{self, MAIN};
@@ -239,6 +239,33 @@ pub async fn open_in_main(
 pub fn take_pending_open(desktop: State<'_, DesktopState>) -> Option<i64> {
     desktop.pending_open.lock().ok().and_then(|mut p| p.take())
 }
+
+/// The main window's page is being hidden: where it is, so the page that replaces it after the idle close
+/// starts there (the draft is kept in memory only, never written anywhere).
+#[tauri::command]
+pub fn keep_place(
+    conversation_id: Option<i64>,
+    draft: String,
+    desktop: State<'_, DesktopState>,
+) -> CmdResult<()> {
+    let (draft, _) = cap_text(&draft, MAX_DRAFT_BYTES);
+    if let Ok(mut place) = desktop.place.lock() {
+        *place = Some(Place {
+            conversation_id,
+            draft: draft.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// The place kept by the page before this one, once.
+#[tauri::command]
+pub fn take_place(desktop: State<'_, DesktopState>) -> Option<Place> {
+    desktop.place.lock().ok().and_then(|mut p| p.take())
+}
+
+/// A message longer than this could not be sent anyway.
+const MAX_DRAFT_BYTES: usize = 1024 * 1024;
 
 /// What a tray menu item does, for the main window's "Quick prompt" button (and tests); also
 /// "pause-shortcut" and "resume-shortcut", which unlike the tray's toggle say which state they want.

@@ -30,6 +30,9 @@ pub struct DesktopState {
     quick_generation: AtomicU64,
     /// A conversation the main window opens when it (re)starts (`take_pending_open`).
     pub pending_open: Mutex<Option<i64>>,
+    /// Where the main window's page was when it was last hidden (`keep_place`): given back to the page
+    /// that replaces it after the idle close (`take_place`). In memory only.
+    pub place: Mutex<Option<Place>>,
     /// Kept for the app's life: on X11 the app itself serves what it copied, until this is dropped.
     pub clipboard: Mutex<Option<arboard::Clipboard>>,
 }
@@ -42,6 +45,7 @@ impl DesktopState {
             main_generation: AtomicU64::new(0),
             quick_generation: AtomicU64::new(0),
             pending_open: Mutex::new(None),
+            place: Mutex::new(None),
             clipboard: Mutex::new(None),
         }
     }
@@ -50,6 +54,13 @@ impl DesktopState {
     fn can_hide(&self) -> bool {
         self.tray.is_some() || self.shortcut.status() == crate::desktop::ShortcutStatus::Active
     }
+}
+
+/// The open conversation and the unsent draft of the main window.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Place {
+    pub conversation_id: Option<i64>,
+    pub draft: String,
 }
 
 /// Does what a tray item says. The shortcut, a second launch and the page's `desktop_action` come here too.

@@ -110,6 +110,8 @@ pub fn run() {
             desktop_commands::quick_hide,
             desktop_commands::open_in_main,
             desktop_commands::take_pending_open,
+            desktop_commands::keep_place,
+            desktop_commands::take_place,
             desktop_commands::desktop_action,
             desktop_commands::shortcut_status,
             desktop_commands::set_shortcut,

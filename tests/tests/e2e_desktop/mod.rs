@@ -398,6 +398,11 @@ async fn t63_a_closed_main_window_frees_its_page_and_comes_back_from_the_tray() 
         field(&driver, "Message").await;
         send(&driver, "Remember me").await;
         assistant_reply(&driver, &["complete"]).await;
+        field(&driver, "Message")
+            .await
+            .send_keys("unsent words")
+            .await
+            .expect("a draft");
         let tray = tray_of(&data).await;
         let x11 = X11::from_env();
         // Keep a window in the session: the quick one, hidden.
@@ -436,6 +441,21 @@ async fn t63_a_closed_main_window_frees_its_page_and_comes_back_from_the_tray() 
             .expect("the conversation is listed in the re-created window");
         let (visibility, _) = page_state(&driver).await;
         assert_eq!(visibility, "visible");
+        // It starts where the closed one was: the same conversation, the unsent draft.
+        driver
+            .query(By::XPath(
+                "//article[@data-role='user' and contains(., 'Remember me')]",
+            ))
+            .wait(WAIT, POLL)
+            .first()
+            .await
+            .expect("the conversation that was open");
+        let draft = field(&driver, "Message")
+            .await
+            .prop("value")
+            .await
+            .expect("value");
+        assert_eq!(draft.as_deref(), Some("unsent words"));
     })
     .await;
 }

@@ -205,6 +205,15 @@ export class ChatView {
     if (this.estimateTimer !== null) clearTimeout(this.estimateTimer);
   }
 
+  /** The composer's unsent text (kept across the idle close of a hidden main window). */
+  get draft(): string {
+    return this.composer.value;
+  }
+
+  set draft(text: string) {
+    this.composer.value = text;
+  }
+
   get openConversationId(): number | null {
     return this.conversationId;
   }

@@ -19,6 +19,8 @@ import {
   setStarred,
   shortcutStatus,
   takePendingOpen,
+  takePlace,
+  keepPlace,
   type AppStatus,
   type ConversationSummary,
   type ExportFormat,
@@ -191,6 +193,7 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   disposeCurrent = () => {
     disposed = true;
     chat.dispose();
+    document.removeEventListener("visibilitychange", onHidden);
     stopDesktop?.();
     stopDesktop = null;
     disposeCurrent = null;
@@ -473,9 +476,22 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     }, () => undefined)
     // Listening first: a conversation handed over from now on comes as an event, one before this is waiting.
     .then(() => takePendingOpen())
-    .then((id) => {
-      if (!disposed && typeof id === "number") void openFromOutside(id);
-    }, () => undefined);
+    .then(async (id) => {
+      if (disposed) return;
+      if (typeof id === "number") return openFromOutside(id);
+      // A page re-created after the hidden window's idle close starts where the last one was.
+      const place = await takePlace();
+      if (disposed || place === null) return;
+      if (typeof place.conversation_id === "number") await openFromOutside(place.conversation_id);
+      if (!disposed && typeof place.draft === "string" && place.draft !== "" && chat.draft === "") chat.draft = place.draft;
+    })
+    .catch(() => undefined);
+  // Hidden (closed to the tray): the core keeps where this page is, in case it is closed meanwhile.
+  const onHidden = (): void => {
+    if (disposed || document.visibilityState !== "hidden") return;
+    void keepPlace(chat.openConversationId, chat.draft).catch(() => undefined);
+  };
+  document.addEventListener("visibilitychange", onHidden);
   if (options.startupError !== undefined) chat.showError(options.startupError);
   else if (options.status?.history_problem) {
     const message = `${options.status.history_problem.message} New conversations are kept only until the app closes.`;
