@@ -206,7 +206,9 @@ fn set_login_item(app: &AppHandle, on: bool) -> CmdResult<()> {
 }
 
 fn arg_data_dir() -> Option<String> {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args_os()
+        .skip(1)
+        .filter_map(|a| a.into_string().ok());
     while let Some(arg) = args.next() {
         if arg == "--data-dir" {
             return args.next();

@@ -218,8 +218,19 @@ pub fn quick_hide(app: AppHandle) -> CmdResult<()> {
 pub async fn open_in_main(
     conversation_id: i64,
     app: AppHandle,
+    state: State<'_, AppState>,
     desktop: State<'_, DesktopState>,
 ) -> CmdResult<()> {
+    // The quick window opens its own conversations only.
+    let origin = state
+        .chat
+        .db(move |h| Ok(h.get_conversation(conversation_id)?.map(|c| c.origin)))
+        .await?;
+    if origin != Some(crate::history::Origin::Quick) {
+        return Err(UserError::invalid_input(
+            "The quick window can only open its own conversations.",
+        ));
+    }
     windows::hide_quick(&app).map_err(window_error)?;
     if app.get_webview_window(MAIN).is_some() {
         app.emit_to(
@@ -342,7 +353,9 @@ pub async fn set_shortcut(
     let handle = app.clone();
     let wanted = shortcut.clone();
     let result = tauri::async_runtime::spawn_blocking(move || {
-        let desktop = handle.state::<DesktopState>();
+        let unavailable =
+            || ShortcutStatus::Unavailable("The shortcut cannot be changed now.".into());
+        let desktop = handle.try_state::<DesktopState>().ok_or_else(unavailable)?;
         shortcut::register(&handle, &desktop.shortcut, &wanted)
     })
     .await
@@ -355,7 +368,11 @@ pub async fn set_shortcut(
             settings
                 .save(&state.settings)
                 .map_err(|e| UserError::invalid_input(e.to_string()))?;
-            if let Some(tray) = &app.state::<DesktopState>().tray {
+            if let Some(tray) = app
+                .try_state::<DesktopState>()
+                .as_ref()
+                .and_then(|d| d.tray.as_ref())
+            {
                 tray.show_paused(false);
             }
             Ok(ShortcutView::new(&shortcut, &status))

@@ -150,7 +150,10 @@ fn login_item(data_dir: Option<&std::path::Path>) -> tauri::plugin::TauriPlugin<
 /// The tray, the shortcut and the first window: the main window, unless the app was started in the tray
 /// (`--hidden`) and there is a tray to come back from.
 fn start_desktop(app: &tauri::AppHandle) -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().collect();
+    // args_os: an argument that is not UTF-8 is skipped, not a panic.
+    let args: Vec<String> = std::env::args_os()
+        .filter_map(|a| a.into_string().ok())
+        .collect();
     let flags = LaunchFlags::parse(&args);
     let tray = match tray::build(app) {
         Ok(tray) => tray,

@@ -185,6 +185,41 @@ async fn t61_the_quick_prompt_button_opens_the_same_window_through_the_menu_comm
             .await
             .expect("text")
             .contains("One more question"));
+        // Copy the answer, start a new prompt, and attach the clipboard: what was copied comes back.
+        button(&driver, "Copy markdown")
+            .await
+            .click()
+            .await
+            .expect("copy");
+        button(&driver, "New").await.click().await.expect("new");
+        driver
+            .find(By::Css(
+                "select.quick-attach-select option[value='clipboard']",
+            ))
+            .await
+            .expect("the Clipboard choice")
+            .click()
+            .await
+            .expect("attach the clipboard");
+        // The preview is the copied markdown (its start: it is cut to fit the line).
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let shown = match driver.find(By::Css(".quick-attachment-text")).await {
+                Ok(preview) => preview.prop("textContent").await.ok().flatten(),
+                Err(_) => None,
+            };
+            if shown
+                .as_deref()
+                .is_some_and(|t| t.starts_with("This is the **mock OpenRouter server**"))
+            {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the copied answer is attached: {shown:?}"
+            );
+            tokio::time::sleep(POLL).await;
+        }
         // Esc hides it; the shortcut brings it back focused, with a fresh prompt.
         field(&driver, QUICK_TITLE)
             .await
