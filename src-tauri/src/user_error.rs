@@ -18,6 +18,8 @@ pub enum ActionKind {
     SwitchModel,
     /// Ask again with the reply capped at `max_tokens` (a 402 said the credits cover that many).
     RetryShorter,
+    /// Send the same message again, past the monthly budget the user set (the quick window's confirm).
+    SendAnyway,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,6 +125,22 @@ impl UserError {
 
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    /// The monthly budget the user set is used up: sending a paid prompt asks first, as the chat does.
+    pub fn budget_reached(budget_nanos: i64, spent_nanos: i64) -> Self {
+        let message = format!(
+            "You have reached your monthly budget of {} ({} spent this month). Send anyway?",
+            crate::history::format_usd(budget_nanos),
+            crate::history::format_usd(spent_nanos)
+        );
+        Self::new(ErrorKind::InvalidInput, message).with_action(UserAction {
+            kind: ActionKind::SendAnyway,
+            label: "Send anyway".to_owned(),
+            url: None,
+            model: None,
+            max_tokens: None,
+        })
     }
 
     pub fn no_key() -> Self {
@@ -375,6 +393,18 @@ mod tests {
         assert_eq!(json["second_action"]["kind"], "open_url");
         let back: UserError = serde_json::from_value(json).expect("reads back");
         assert_eq!(back, user);
+    }
+
+    #[test]
+    fn a_reached_budget_asks_with_send_anyway() {
+        let user = UserError::budget_reached(20_000_000_000, 20_450_000_000);
+        assert_eq!(
+            user.message,
+            "You have reached your monthly budget of $20.00 ($20.45 spent this month). Send anyway?"
+        );
+        let json = serde_json::to_value(&user).expect("json");
+        assert_eq!(json["action"]["kind"], "send_anyway");
+        assert_eq!(json["action"]["label"], "Send anyway");
     }
 
     #[test]

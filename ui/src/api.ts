@@ -44,7 +44,7 @@ export type UserErrorKind =
   | "unknown";
 
 export interface UserAction {
-  kind: "open_url" | "retry" | "enter_key" | "switch_model" | "retry_shorter";
+  kind: "open_url" | "retry" | "enter_key" | "switch_model" | "retry_shorter" | "send_anyway";
   label: string;
   url?: string | null;
   /** switch_model: the model to switch to. */
@@ -312,7 +312,7 @@ function normaliseAction(value: unknown): UserAction | null {
   const label = raw["label"];
   if (
     kind !== "open_url" && kind !== "retry" && kind !== "enter_key" && kind !== "switch_model" &&
-    kind !== "retry_shorter"
+    kind !== "retry_shorter" && kind !== "send_anyway"
   ) return null;
   if (typeof label !== "string" || label.trim() === "") return null;
   const url = typeof raw["url"] === "string" ? raw["url"] : null;
@@ -705,15 +705,23 @@ export function quickStatus(): Promise<QuickStatus> {
 
 /**
  * Sends a quick prompt: a new quick conversation (null) or a follow-up in one. `attachment` (the selection or
- * clipboard text the user chose to attach) goes before the text as context.
+ * clipboard text the user chose to attach) goes before the text as context. At a reached monthly budget the
+ * core refuses a paid prompt with a "send_anyway" action; `sendAnyway` is the user's answer.
  */
 export function quickSend(
   conversationId: number | null,
   text: string,
   attachment: string | null,
   onEvent: (event: StreamEvent) => void,
+  sendAnyway = false,
 ): Promise<TurnStarted> {
-  return call<TurnStarted>("quick_send", { conversationId, text, attachment, onEvent: streamChannel(onEvent) });
+  return call<TurnStarted>("quick_send", {
+    conversationId,
+    text,
+    attachment,
+    ...(sendAnyway ? { sendAnyway } : {}),
+    onEvent: streamChannel(onEvent),
+  });
 }
 
 /** Asks again for a quick conversation's reply; `maxTokens` caps this one reply (a 402's shorter reply). */

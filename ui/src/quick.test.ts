@@ -285,6 +285,35 @@ describe("sending", () => {
   });
 });
 
+describe("the monthly budget", () => {
+  it("at a reached budget the core asks first: Send anyway sends the same prompt again with the answer", async () => {
+    await start();
+    let calls = 0;
+    core.on("quick_send", (args) => {
+      calls += 1;
+      if (calls === 1) {
+        throw {
+          kind: "invalid_input",
+          message: "You have reached your monthly budget of $20.00 ($20.45 spent this month). Send anyway?",
+          action: { kind: "send_anyway", label: "Send anyway", url: null },
+        };
+      }
+      core.channelOf(args);
+      return TURN;
+    });
+    type(input(), "Is it worth it?");
+    press(input(), "Enter");
+    await settle();
+    expect(get("alert").textContent).toContain("You have reached your monthly budget of $20.00");
+    expect(input().value).toBe("Is it worth it?");
+    expect(sendArgs(0)).toEqual({ conversationId: null, text: "Is it worth it?", attachment: null });
+    get("button", "Send anyway").click();
+    await settle();
+    expect(sendArgs(1)).toEqual({ conversationId: null, text: "Is it worth it?", attachment: null, sendAnyway: true });
+    expect(userTexts()).toEqual(["Is it worth it?"]);
+  });
+});
+
 describe("Stop, Esc and the main window", () => {
   it("Stop stops the streaming reply", async () => {
     await start();

@@ -45,6 +45,28 @@ pub async fn quick_status(state: State<'_, AppState>) -> CmdResult<QuickStatus> 
     })
 }
 
+/// At a reached monthly budget a paid prompt is not sent without asking (`budget_reached`, whose "Send
+/// anyway" sends again with `sendAnyway`), as the chat asks before sending.
+async fn budget_allows(state: &AppState, settings: &Settings) -> CmdResult<()> {
+    let Some(budget) = settings.monthly_budget_nanos() else {
+        return Ok(());
+    };
+    let spent = state
+        .chat
+        .db(|h| {
+            let today = h.today()?;
+            h.spend_windows(today)
+        })
+        .await?
+        .month
+        .cost_nanos;
+    let status = crate::billing::budget_status(Some(budget), spent, None, None, None);
+    if status.level == crate::billing::BudgetLevel::Reached {
+        return Err(UserError::budget_reached(budget, spent));
+    }
+    Ok(())
+}
+
 fn quick_model(settings: &Settings) -> String {
     settings
         .quick
@@ -58,12 +80,17 @@ pub async fn quick_send(
     conversation_id: Option<i64>,
     text: String,
     attachment: Option<String>,
+    send_anyway: Option<bool>,
     on_event: Channel<StreamEvent>,
     app: AppHandle,
     state: State<'_, AppState>,
 ) -> CmdResult<TurnStarted> {
     state.keyring_problem().await;
-    let model = quick_model(&Settings::load(&state.settings));
+    let settings = Settings::load(&state.settings);
+    let model = quick_model(&settings);
+    if send_anyway != Some(true) && !model.ends_with(":free") {
+        budget_allows(&state, &settings).await?;
+    }
     let sink: Arc<dyn EventSink> = Arc::new(on_event);
     let started = state
         .chat

@@ -12,6 +12,8 @@ export interface ErrorHandlers {
   switchModel?: (model: string) => void;
   /** Ask again for a reply of at most `maxTokens` (a 402 that said what the credits cover). */
   retryShorter?: (maxTokens: number) => void;
+  /** Send the refused message past the monthly budget (the user's answer to "Send anyway?"). */
+  sendAnyway?: () => void;
 }
 
 /** The button for one of an error's actions, or null when it cannot be done here. */
@@ -41,6 +43,10 @@ function buttonFor(action: UserAction, handlers: ErrorHandlers): HTMLButtonEleme
       const retryShorter = handlers.retryShorter;
       const valid = typeof maxTokens === "number" && Number.isInteger(maxTokens) && maxTokens > 0;
       return retryShorter && valid ? make(() => retryShorter(maxTokens)) : null;
+    }
+    case "send_anyway": {
+      const sendAnyway = handlers.sendAnyway;
+      return sendAnyway ? make(sendAnyway) : null;
     }
     default:
       return null;

@@ -480,7 +480,8 @@ class QuickWindow {
     return this.sending || (this.live !== null && !this.live.done);
   }
 
-  private async send(): Promise<void> {
+  /** `sendAnyway`: the user answered the budget's "Send anyway?". */
+  private async send(sendAnyway = false): Promise<void> {
     if (!this.hasKey || this.isBusy) return;
     const text = this.input.value;
     if (text.trim() === "") return;
@@ -509,7 +510,9 @@ class QuickWindow {
     this.scrollDown();
     let started: TurnStarted;
     try {
-      started = await this.startTurn(turn, (onEvent) => quickSend(conversationId, text, attachment?.text ?? null, onEvent));
+      started = await this.startTurn(turn, (onEvent) =>
+        quickSend(conversationId, text, attachment?.text ?? null, onEvent, sendAnyway),
+      );
     } catch (reason) {
       if (showing !== this.showing) return;
       this.sending = false;
@@ -517,7 +520,7 @@ class QuickWindow {
       turn.element.remove();
       this.turns = this.turns.filter((kept) => kept !== turn);
       // The typed text (and the attachment) are still there: nothing is lost.
-      this.showError(reason, () => void this.send());
+      this.showError(reason, () => void this.send(), () => void this.send(true));
       this.sync();
       return;
     }
@@ -712,10 +715,14 @@ class QuickWindow {
     this.notice.hidden = false;
   }
 
-  private showError(reason: unknown, retry?: () => void): void {
+  private showError(reason: unknown, retry?: () => void, sendAnyway?: () => void): void {
     const error = quickError(reason);
     if (error.kind === "no_key") this.setHasKey(false);
-    this.banner.show(error, { enterKey: () => this.showNoKey(), ...(retry ? { retry } : {}) });
+    this.banner.show(error, {
+      enterKey: () => this.showNoKey(),
+      ...(retry ? { retry } : {}),
+      ...(sendAnyway ? { sendAnyway } : {}),
+    });
   }
 
   private sync(): void {
