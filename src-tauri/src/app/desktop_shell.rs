@@ -216,7 +216,7 @@ fn can_hide(app: &AppHandle) -> bool {
         .is_some_and(|d| d.can_hide())
 }
 
-/// Hides the main window instead of closing it when the settings say so; tells the page the first time.
+/// Hides the main window instead of closing it when the settings say so; the first time, says so.
 fn hide_main_on_close(app: &AppHandle) -> bool {
     let (Some(state), Some(desktop)) =
         (app.try_state::<AppState>(), app.try_state::<DesktopState>())
