@@ -432,6 +432,25 @@ async fn listed(driver: &WebDriver, title: &str) -> bool {
         .is_ok_and(|found| !found.is_empty())
 }
 
+/// Ctrl+K from the composer and `words` typed into the search dialog: its first highlighted match.
+async fn search_history(driver: &WebDriver, words: &str) -> WebElement {
+    field(driver, "Message")
+        .await
+        .send_keys(Key::Control + "k")
+        .await
+        .expect("ctrl+k");
+    field(driver, "Search messages")
+        .await
+        .send_keys(words)
+        .await
+        .expect("type");
+    by_css(
+        driver,
+        "[role='dialog'][aria-label='Search conversations'] mark",
+    )
+    .await
+}
+
 async fn wait_until<F, Fut>(what: &str, mut check: F)
 where
     F: FnMut() -> Fut,
@@ -460,24 +479,7 @@ async fn t6_search_finds_a_word_from_an_earlier_conversation() {
         send(&driver, "Something else entirely").await;
         assistant_reply(&driver, &["complete"]).await;
 
-        field(&driver, "Message")
-            .await
-            .send_keys(Key::Control + "k")
-            .await
-            .expect("ctrl+k");
-        let search = field(&driver, "Search messages").await;
-        search.send_keys("quokka*").await.expect("type");
-        let dialog = by_css(
-            &driver,
-            "[role='dialog'][aria-label='Search conversations']",
-        )
-        .await;
-        let mark = dialog
-            .query(By::Css("mark"))
-            .wait(WAIT, POLL)
-            .first()
-            .await
-            .expect("a highlighted match");
+        let mark = search_history(&driver, "quokka*").await;
         assert!(mark
             .text()
             .await
@@ -621,21 +623,7 @@ async fn t9_with_no_network_and_no_key_history_is_readable_and_searchable() {
             !send_button.is_enabled().await.expect("state"),
             "sending is locked without a key"
         );
-        field(&driver, "Message")
-            .await
-            .send_keys(Key::Control + "k")
-            .await
-            .expect("ctrl+k");
-        field(&driver, "Search messages")
-            .await
-            .send_keys("quokkas")
-            .await
-            .expect("type");
-        by_css(
-            &driver,
-            "[role='dialog'][aria-label='Search conversations'] mark",
-        )
-        .await;
+        search_history(&driver, "quokkas").await;
         screenshot(&driver, "15-no-key-no-network").await;
     })
     .await;

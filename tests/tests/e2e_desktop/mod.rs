@@ -17,23 +17,24 @@ fn xdotool_key(keys: &str) {
     assert!(status.success(), "xdotool key {keys}");
 }
 
-/// Switches to the window titled `title` once it exists; WebDriver lists windows in no set order.
-async fn switch_to(driver: &WebDriver, title: &str) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        for handle in driver.windows().await.unwrap_or_default() {
-            if driver.switch_to_window(handle).await.is_ok()
-                && driver.title().await.is_ok_and(|t| t == title)
-            {
-                return;
-            }
+/// Switches to the window titled `title` if there is one; WebDriver lists windows in no set order.
+async fn try_switch_to(driver: &WebDriver, title: &str) -> bool {
+    for handle in driver.windows().await.unwrap_or_default() {
+        if driver.switch_to_window(handle).await.is_ok()
+            && driver.title().await.is_ok_and(|t| t == title)
+        {
+            return true;
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no window titled “{title}”"
-        );
-        tokio::time::sleep(POLL).await;
     }
+    false
+}
+
+/// Switches to the window titled `title` once it exists.
+async fn switch_to(driver: &WebDriver, title: &str) {
+    wait_until(&format!("a window titled “{title}”"), || {
+        try_switch_to(driver, title)
+    })
+    .await;
 }
 
 /// Whether the current window's page is shown and has the keyboard focus in its quick-prompt field.
@@ -51,44 +52,22 @@ async fn quick_input_focused(driver: &WebDriver) -> bool {
 /// Presses the shortcut until the quick window shows with its field focused (the shortcut is registered
 /// in the background right after start, so the first presses may come too early).
 async fn open_quick_with_shortcut(driver: &WebDriver) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
+    wait_until("the shortcut to open a focused quick window", || async {
         xdotool_key("ctrl+shift+space");
         tokio::time::sleep(Duration::from_millis(400)).await;
-        let handles = driver.windows().await.unwrap_or_default();
-        for handle in handles {
-            if driver.switch_to_window(handle).await.is_ok()
-                && driver.title().await.is_ok_and(|t| t == QUICK_TITLE)
-                && quick_input_focused(driver).await
-            {
-                return;
-            }
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the shortcut did not open a focused quick window"
-        );
-    }
+        try_switch_to(driver, QUICK_TITLE).await && quick_input_focused(driver).await
+    })
+    .await;
 }
 
-/// The last reply in the quick window once it has finished.
-async fn quick_reply(driver: &WebDriver) -> WebElement {
+/// Takes `keys` as another X client would, once whoever holds them has let go.
+async fn grab_when_free(x11: &X11, keys: &str, what: &str) -> desk::Grab {
     let deadline = tokio::time::Instant::now() + WAIT;
     loop {
-        if let Ok(all) = driver
-            .find_all(By::Css(".quick article[data-role='assistant']"))
-            .await
-        {
-            if let Some(last) = all.last() {
-                if last.attr("data-status").await.ok().flatten().as_deref() == Some("complete") {
-                    return last.clone();
-                }
-            }
+        match x11.grab(keys) {
+            Ok(held) => return held,
+            Err(e) => assert!(tokio::time::Instant::now() < deadline, "{what}: {e}"),
         }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no finished reply in the quick window"
-        );
         tokio::time::sleep(POLL).await;
     }
 }
@@ -106,7 +85,7 @@ async fn t60_the_shortcut_opens_the_quick_window_which_streams_an_answer_kept_in
             .await
             .expect("type");
         input.send_keys(Key::Enter).await.expect("enter");
-        let reply = quick_reply(&driver).await;
+        let reply = assistant_reply(&driver, &["complete"]).await;
         let text = reply.text().await.expect("text");
         assert!(text.contains("What does a quokka eat?"), "{text}");
         assert!(
@@ -140,21 +119,7 @@ async fn t60_the_shortcut_opens_the_quick_window_which_streams_an_answer_kept_in
             .first()
             .await
             .expect("the conversation carries the Quick marker");
-        field(&driver, "Message")
-            .await
-            .send_keys(Key::Control + "k")
-            .await
-            .expect("ctrl+k");
-        field(&driver, "Search messages")
-            .await
-            .send_keys("quokka")
-            .await
-            .expect("type");
-        by_css(
-            &driver,
-            "[role='dialog'][aria-label='Search conversations'] mark",
-        )
-        .await;
+        search_history(&driver, "quokka").await;
         screenshot(&driver, "61-quick-in-main").await;
     })
     .await;
@@ -179,7 +144,7 @@ async fn t61_the_quick_prompt_button_opens_the_same_window_through_the_menu_comm
         let input = field(&driver, QUICK_TITLE).await;
         input.send_keys("One more question").await.expect("type");
         input.send_keys(Key::Enter).await.expect("enter");
-        let reply = quick_reply(&driver).await;
+        let reply = assistant_reply(&driver, &["complete"]).await;
         assert!(reply
             .text()
             .await
@@ -202,51 +167,26 @@ async fn t61_the_quick_prompt_button_opens_the_same_window_through_the_menu_comm
             .await
             .expect("attach the clipboard");
         // The preview is the copied markdown (its start: it is cut to fit the line).
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
+        wait_until("the copied answer as the attachment", || async {
             let shown = match driver.find(By::Css(".quick-attachment-text")).await {
                 Ok(preview) => preview.prop("textContent").await.ok().flatten(),
                 Err(_) => None,
             };
-            if shown
+            shown
                 .as_deref()
                 .is_some_and(|t| t.starts_with("This is the **mock OpenRouter server**"))
-            {
-                break;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the copied answer is attached: {shown:?}"
-            );
-            tokio::time::sleep(POLL).await;
-        }
+        })
+        .await;
         // Esc hides it; the shortcut brings it back focused, with a fresh prompt.
         field(&driver, QUICK_TITLE)
             .await
             .send_keys(Key::Escape)
             .await
             .expect("esc");
-        let hidden = driver
-            .execute("return document.visibilityState;", Vec::<Value>::new())
-            .await
-            .expect("state");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        let mut state = hidden.json().as_str().unwrap_or_default().to_owned();
-        while state != "hidden" {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "Esc hides the window"
-            );
-            tokio::time::sleep(POLL).await;
-            state = driver
-                .execute("return document.visibilityState;", Vec::<Value>::new())
-                .await
-                .expect("state")
-                .json()
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-        }
+        wait_until("Esc to hide the window", || async {
+            page_state(&driver).await.0 == "hidden"
+        })
+        .await;
         open_quick_with_shortcut(&driver).await;
         let fresh = driver
             .find_all(By::Css(".quick article[data-role='assistant']"))
@@ -354,17 +294,7 @@ async fn t62_the_tray_menu_opens_windows_shows_todays_spend_pauses_the_shortcut_
         .await
         .expect("the item now resumes");
         // X applies the release on the app's next round of its event loop (it polls every 50 ms).
-        let deadline = tokio::time::Instant::now() + WAIT;
-        let held = loop {
-            match x11.grab("ctrl+shift+space") {
-                Ok(held) => break held,
-                Err(e) => assert!(
-                    tokio::time::Instant::now() < deadline,
-                    "free while paused: {e}"
-                ),
-            }
-            tokio::time::sleep(POLL).await;
-        };
+        let held = grab_when_free(&x11, "ctrl+shift+space", "free while paused").await;
         drop(held);
         tray.click("Resume shortcut").await.expect("resume");
         tray.wait_for(WAIT, |items| {
@@ -372,14 +302,10 @@ async fn t62_the_tray_menu_opens_windows_shows_todays_spend_pauses_the_shortcut_
         })
         .await
         .expect("resumed");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while x11.grab("ctrl+shift+space").is_ok() {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "resumed: the app holds the keys again"
-            );
-            tokio::time::sleep(POLL).await;
-        }
+        wait_until("resumed: the app holds the keys again", || async {
+            x11.grab("ctrl+shift+space").is_err()
+        })
+        .await;
 
         // The close button hides the window, and the first time a dialog of the app's own says so.
         assert!(x11.close(MAIN_TITLE).expect("close") >= 1);
@@ -415,11 +341,10 @@ async fn t62_the_tray_menu_opens_windows_shows_todays_spend_pauses_the_shortcut_
             .expect("shown again");
 
         tray.click("Quit").await.expect("quit");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while desk::app_pid(&data).is_some() {
-            assert!(tokio::time::Instant::now() < deadline, "Quit ends the app");
-            tokio::time::sleep(POLL).await;
-        }
+        wait_until("Quit ends the app", || async {
+            desk::app_pid(&data).is_none()
+        })
+        .await;
     })
     .await;
 }
@@ -454,14 +379,10 @@ async fn t63_a_closed_main_window_frees_its_page_and_comes_back_from_the_tray() 
         x11.wait_visibility(MAIN_TITLE, Visibility::Absent, WAIT)
             .await
             .expect("the hidden main window's page is closed");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !driver.windows().await.expect("handles").is_empty() {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "both hidden windows' pages are closed"
-            );
-            tokio::time::sleep(POLL).await;
-        }
+        wait_until("both hidden windows' pages are closed", || async {
+            driver.windows().await.expect("handles").is_empty()
+        })
+        .await;
         assert!(desk::app_pid(&data).is_some(), "the app stays in the tray");
         tray.click("Open main window").await.expect("open");
         switch_to(&driver, MAIN_TITLE).await;
@@ -499,17 +420,12 @@ async fn t63_a_closed_main_window_frees_its_page_and_comes_back_from_the_tray() 
 async fn t64_a_shortcut_held_by_another_program_is_explained_and_another_can_be_chosen() {
     let x11 = X11::from_env();
     // The last test's app may still be letting go of the keys as it ends.
-    let deadline = tokio::time::Instant::now() + WAIT;
-    let held = loop {
-        match x11.grab("ctrl+shift+space") {
-            Ok(held) => break held,
-            Err(e) => assert!(
-                tokio::time::Instant::now() < deadline,
-                "the other program takes the keys first: {e}"
-            ),
-        }
-        tokio::time::sleep(POLL).await;
-    };
+    let held = grab_when_free(
+        &x11,
+        "ctrl+shift+space",
+        "the other program takes the keys first",
+    )
+    .await;
     with_app(&data_dir("taken"), "t64", |driver| async move {
         field(&driver, "Message").await;
         button(&driver, "Settings")
@@ -542,21 +458,15 @@ async fn t64_a_shortcut_held_by_another_program_is_explained_and_another_can_be_
             .first()
             .await
             .expect("the new shortcut is shown");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
+        wait_until("Ctrl+Alt+K to open the quick window", || async {
             X11::from_env()
                 .press_keys("ctrl+alt+k")
                 .await
                 .expect("xdotool");
             tokio::time::sleep(Duration::from_millis(300)).await;
-            if driver.windows().await.expect("handles").len() == 2 {
-                break;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "Ctrl+Alt+K opens the quick window"
-            );
-        }
+            driver.windows().await.expect("handles").len() == 2
+        })
+        .await;
         switch_to(&driver, QUICK_TITLE).await;
         field(&driver, QUICK_TITLE).await;
     })
@@ -595,11 +505,10 @@ async fn t65_a_second_launch_brings_back_the_running_app() {
         x11.wait_visibility(MAIN_TITLE, Visibility::Visible, WAIT)
             .await
             .expect("the first app shows its window");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while page_state(&driver).await != ("visible".to_owned(), true) {
-            assert!(tokio::time::Instant::now() < deadline, "shown and focused");
-            tokio::time::sleep(POLL).await;
-        }
+        wait_until("shown and focused", || async {
+            page_state(&driver).await == ("visible".to_owned(), true)
+        })
+        .await;
         let (status, _) = launch(&["--quick"]);
         assert!(status.success());
         switch_to(&driver, QUICK_TITLE).await;
@@ -627,11 +536,7 @@ async fn t66_start_at_login_writes_a_login_item_that_starts_in_the_tray() {
             .click()
             .await
             .expect("tick");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while !entry.exists() {
-            assert!(tokio::time::Instant::now() < deadline, "the login item is written");
-            tokio::time::sleep(POLL).await;
-        }
+        wait_until("the login item is written", || async { entry.exists() }).await;
         let text = std::fs::read_to_string(&entry).expect("login item");
         let exec = text
             .lines()
@@ -647,11 +552,7 @@ async fn t66_start_at_login_writes_a_login_item_that_starts_in_the_tray() {
             .click()
             .await
             .expect("untick");
-        let deadline = tokio::time::Instant::now() + WAIT;
-        while entry.exists() {
-            assert!(tokio::time::Instant::now() < deadline, "the login item is removed");
-            tokio::time::sleep(POLL).await;
-        }
+        wait_until("the login item is removed", || async { !entry.exists() }).await;
     })
     .await;
 }
