@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BudgetStatus, Message, PromptEstimate, SpendTotals, StreamEvent, Usage } from "./api";
 import { startApp } from "./app";
-import { settle, settleFake, type FakeCore } from "./test/fake-core";
+import { captureEvents, settle, settleFake, type FakeCore } from "./test/fake-core";
 import { conversation, historyCore, message, MODELS } from "./test/history-core";
 import { card, catalogue } from "./test/model-cards";
 import { all, get, press, type } from "./test/queries";
@@ -27,31 +27,6 @@ function okBudget(partial: Partial<BudgetStatus> = {}): BudgetStatus {
   return { budget_nanos: null, month_spent_nanos: 0, level: "none", low_balance: null, ...partial };
 }
 
-/**
- * Lets a test send Tauri app events (`listen` in @tauri-apps/api/event): records the callbacks the page
- * registers and which event each listens to.
- */
-function captureEvents(fake: FakeCore): (name: string, payload: unknown) => void {
-  type Internals = { transformCallback: (callback: (message: unknown) => void, once?: boolean) => number };
-  const internals = (window as unknown as { __TAURI_INTERNALS__: Internals }).__TAURI_INTERNALS__;
-  const original = internals.transformCallback;
-  const callbacks = new Map<number, (message: unknown) => void>();
-  internals.transformCallback = (callback, once) => {
-    const id = original(callback, once);
-    callbacks.set(id, callback);
-    return id;
-  };
-  const listeners = new Map<string, number[]>();
-  fake.on("plugin:event|listen", (args) => {
-    const name = String(args["event"]);
-    listeners.set(name, [...(listeners.get(name) ?? []), Number(args["handler"])]);
-    return listeners.size;
-  });
-  fake.on("plugin:event|unlisten", () => null);
-  return (name, payload) => {
-    for (const id of listeners.get(name) ?? []) callbacks.get(id)?.({ event: name, id, payload });
-  };
-}
 
 beforeEach(() => {
   document.body.replaceChildren();

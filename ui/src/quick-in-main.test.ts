@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationCursor, ConversationPage, ConversationSummary, SearchHit, ShortcutStatus } from "./api";
 import { startApp } from "./app";
 import { listOrder, SIDEBAR_PAGE } from "./conversation-pages";
-import { settle, type FakeCore } from "./test/fake-core";
+import { captureEvents, settle, type FakeCore } from "./test/fake-core";
 import { fakeLayout } from "./test/fake-layout";
 import { conversation, historyCore, sidebarTitles, type HistoryCore } from "./test/history-core";
 import { all, get, type } from "./test/queries";
@@ -17,35 +17,6 @@ let history: HistoryCore;
 let core: FakeCore;
 let emitEvent: (name: string, payload: unknown) => void;
 
-/**
- * Lets a test send Tauri app events (`listen` in @tauri-apps/api/event): records the callbacks the page
- * registers and which event each listens to.
- */
-function captureEvents(fake: FakeCore): (name: string, payload: unknown) => void {
-  type Internals = { transformCallback: (callback: (message: unknown) => void, once?: boolean) => number };
-  const internals = (window as unknown as { __TAURI_INTERNALS__: Internals }).__TAURI_INTERNALS__;
-  const original = internals.transformCallback;
-  const callbacks = new Map<number, (message: unknown) => void>();
-  internals.transformCallback = (callback, once) => {
-    const id = original(callback, once);
-    callbacks.set(id, callback);
-    return id;
-  };
-  const listeners = new Map<string, number[]>();
-  fake.on("plugin:event|listen", (args) => {
-    const name = String(args["event"]);
-    listeners.set(name, [...(listeners.get(name) ?? []), Number(args["handler"])]);
-    return Number(args["handler"]);
-  });
-  fake.on("plugin:event|unlisten", () => null);
-  // What @tauri-apps/api/event calls before plugin:event|unlisten (the real page has it from Tauri).
-  (window as unknown as { __TAURI_EVENT_PLUGIN_INTERNALS__: unknown }).__TAURI_EVENT_PLUGIN_INTERNALS__ = {
-    unregisterListener: () => undefined,
-  };
-  return (name, payload) => {
-    for (const id of listeners.get(name) ?? []) callbacks.get(id)?.({ event: name, id, payload });
-  };
-}
 
 /** list_conversations_page as the core answers it, `origin` included. */
 function pagesByOrigin(all: () => ConversationSummary[]): (args: Record<string, unknown>) => ConversationPage {

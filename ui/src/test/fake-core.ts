@@ -99,3 +99,33 @@ export function conversationPages(all: () => ConversationSummary[]): (args: Reco
     return { conversations: after.slice(0, limit).map((c) => ({ ...c })), has_more: after.length > limit, total: list.length };
   };
 }
+
+/**
+ * Lets a test send Tauri app events (`listen` in @tauri-apps/api/event): records the callbacks the page
+ * registers and which event each listens to.
+ */
+export function captureEvents(fake: FakeCore): (name: string, payload: unknown) => void {
+  type Internals = { transformCallback: (callback: (message: unknown) => void, once?: boolean) => number };
+  const internals = (window as unknown as { __TAURI_INTERNALS__: Internals }).__TAURI_INTERNALS__;
+  const original = internals.transformCallback;
+  const callbacks = new Map<number, (message: unknown) => void>();
+  internals.transformCallback = (callback, once) => {
+    const id = original(callback, once);
+    callbacks.set(id, callback);
+    return id;
+  };
+  const listeners = new Map<string, number[]>();
+  fake.on("plugin:event|listen", (args) => {
+    const name = String(args["event"]);
+    listeners.set(name, [...(listeners.get(name) ?? []), Number(args["handler"])]);
+    return Number(args["handler"]);
+  });
+  fake.on("plugin:event|unlisten", () => null);
+  // What @tauri-apps/api/event calls before plugin:event|unlisten (the real page has it from Tauri).
+  (window as unknown as { __TAURI_EVENT_PLUGIN_INTERNALS__: unknown }).__TAURI_EVENT_PLUGIN_INTERNALS__ = {
+    unregisterListener: () => undefined,
+  };
+  return (name, payload) => {
+    for (const id of listeners.get(name) ?? []) callbacks.get(id)?.({ event: name, id, payload });
+  };
+}

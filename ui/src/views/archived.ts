@@ -2,7 +2,7 @@
 // each with a button to open it and one to bring it back to the main list.
 import { toUserError, type ConversationSummary } from "../api";
 import { conversationTitle } from "../conversation-title";
-import { button, el, uniqueId } from "./elements";
+import { button, el, markOpenConversation, uniqueId } from "./elements";
 
 export interface ArchivedHandlers {
   load: () => Promise<ConversationSummary[]>;
@@ -70,13 +70,7 @@ export class ArchivedSection {
 
   select(currentId: number | null): void {
     this.currentId = currentId;
-    for (const item of Array.from(this.list.children)) {
-      const open = item.getAttribute("data-conversation-id") === String(currentId);
-      item.classList.toggle("open", open);
-      const select = item.querySelector(".conversation");
-      if (open) select?.setAttribute("aria-current", "page");
-      else select?.removeAttribute("aria-current");
-    }
+    markOpenConversation(this.list, currentId);
   }
 
   private render(items: ConversationSummary[]): void {

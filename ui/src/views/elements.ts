@@ -40,3 +40,17 @@ export function uniqueId(prefix: string): string {
   idCounter += 1;
   return `${prefix}-${idCounter}`;
 }
+
+/**
+ * Marks the row of conversation `currentId` in a conversation list as the open one (class "open", and
+ * aria-current on its button), and no other: the main list, Quick prompts and Archived all mark it alike.
+ */
+export function markOpenConversation(list: HTMLElement, currentId: number | null): void {
+  for (const item of Array.from(list.children)) {
+    const open = item.getAttribute("data-conversation-id") === String(currentId);
+    item.classList.toggle("open", open);
+    const select = item.querySelector(".conversation");
+    if (open) select?.setAttribute("aria-current", "page");
+    else select?.removeAttribute("aria-current");
+  }
+}

@@ -7,7 +7,7 @@ import { toUserError, type ConversationCursor, type ConversationPage, type Conve
 import { ConversationPages, listOrder, SIDEBAR_PAGE } from "../conversation-pages";
 import { conversationTitle } from "../conversation-title";
 import type { ArchivedSection } from "./archived";
-import { button, el, uniqueId } from "./elements";
+import { button, el, markOpenConversation, uniqueId } from "./elements";
 import { closeOpenMenu, openPopupMenu, type MenuItem } from "./menu";
 import { TitleEditor } from "./title-editor";
 
@@ -159,13 +159,7 @@ export class Sidebar {
   /** Moves the "open" mark without rebuilding the list. */
   select(currentId: number | null): void {
     this.currentId = currentId;
-    for (const item of Array.from(this.list.children)) {
-      const open = item.getAttribute("data-conversation-id") === String(currentId);
-      const select = item.querySelector(".conversation");
-      item.classList.toggle("open", open);
-      if (open) select?.setAttribute("aria-current", "page");
-      else select?.removeAttribute("aria-current");
-    }
+    markOpenConversation(this.list, currentId);
   }
 
   /** Opens the title field of conversation `id`; false when it is not in the list. */
@@ -454,13 +448,7 @@ export class QuickPromptsSection {
 
   select(currentId: number | null): void {
     this.currentId = currentId;
-    for (const item of Array.from(this.list.children)) {
-      const open = item.getAttribute("data-conversation-id") === String(currentId);
-      item.classList.toggle("open", open);
-      const select = item.querySelector(".conversation");
-      if (open) select?.setAttribute("aria-current", "page");
-      else select?.removeAttribute("aria-current");
-    }
+    markOpenConversation(this.list, currentId);
   }
 
   /** Rebuilds the list from what is loaded (after a delete is undone, say). */
