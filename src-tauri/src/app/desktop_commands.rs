@@ -53,10 +53,7 @@ async fn budget_allows(state: &AppState, settings: &Settings) -> CmdResult<()> {
     };
     let spent = state
         .chat
-        .db(|h| {
-            let today = h.today()?;
-            h.spend_windows(today)
-        })
+        .db(|h| h.spend_windows_now())
         .await?
         .month
         .cost_nanos;

@@ -62,13 +62,7 @@ pub async fn estimate_prompt(
 
 #[tauri::command]
 pub async fn spend_windows(state: State<'_, AppState>) -> CmdResult<SpendWindows> {
-    state
-        .chat
-        .db(|h| {
-            let today = h.today()?;
-            h.spend_windows(today)
-        })
-        .await
+    state.chat.db(|h| h.spend_windows_now()).await
 }
 
 #[tauri::command]
@@ -195,14 +189,7 @@ pub async fn budget_status(app: AppHandle, state: State<'_, AppState>) -> CmdRes
     if settings.low_balance_nanos().is_some() && state.money.claim_refresh(FIGURES_MAX_AGE) {
         tauri::async_runtime::spawn(refresh_figures(app));
     }
-    let month = state
-        .chat
-        .db(|h| {
-            let today = h.today()?;
-            h.spend_windows(today)
-        })
-        .await?
-        .month;
+    let month = state.chat.db(|h| h.spend_windows_now()).await?.month;
     let (key_remaining, balance) = state.money.last_figures();
     Ok(billing::budget_status(
         settings.monthly_budget_nanos(),

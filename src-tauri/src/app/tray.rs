@@ -102,13 +102,7 @@ pub fn keep_spend_current(app: &AppHandle) {
             let Some(tray) = &desktop.tray else {
                 return;
             };
-            let today = state
-                .chat
-                .db(|h| {
-                    let today = h.today()?;
-                    h.spend_windows(today)
-                })
-                .await;
+            let today = state.chat.db(|h| h.spend_windows_now()).await;
             match today {
                 Ok(windows) => {
                     if spend_seen != Some(windows.today.cost_nanos) {

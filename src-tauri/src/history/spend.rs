@@ -275,6 +275,12 @@ impl HistoryStore {
         ))
     }
 
+    /// [`Self::spend_windows`] around the local day it is now: what the Billing view, the budget, the tray
+    /// and the quick window's budget check all read.
+    pub fn spend_windows_now(&self) -> Result<SpendWindows> {
+        self.spend_windows(self.today()?)
+    }
+
     /// Spend on `today`, in its week (from Monday) and in its month.
     pub fn spend_windows(&self, today: Day) -> Result<SpendWindows> {
         let (week_start, month_start) = (today.week_start(), today.month_start());
