@@ -25,6 +25,15 @@ fn streamed_text(events: &[StreamEvent]) -> String {
         .collect()
 }
 
+/// The body of the last chat request the mock received.
+fn last_body(s: &harness::Setup) -> serde_json::Value {
+    s.server
+        .chat_requests()
+        .pop()
+        .and_then(|r| r.body)
+        .expect("request body")
+}
+
 #[tokio::test]
 async fn a_reply_is_streamed_saved_and_costed() {
     let s = setup().await;
@@ -326,14 +335,6 @@ mod routing {
             reasoning_effort: Some("high".into()),
             web_search: true,
         }
-    }
-
-    fn last_body(s: &harness::Setup) -> Value {
-        s.server
-            .chat_requests()
-            .pop()
-            .and_then(|r| r.body)
-            .expect("request body")
     }
 
     fn assert_routed(body: &Value, model: &str) {
@@ -731,12 +732,7 @@ mod quick {
     use super::*;
 
     fn last_user_text(s: &harness::Setup) -> String {
-        let body = s
-            .server
-            .chat_requests()
-            .pop()
-            .and_then(|r| r.body)
-            .expect("a request");
+        let body = last_body(s);
         body["messages"]
             .as_array()
             .and_then(|m| m.last())
@@ -796,13 +792,7 @@ mod quick {
         until_done(&mut rx).await;
         assert_eq!(follow.conversation_id, turn.conversation_id);
         assert_eq!(last_user_text(&s), "And why?");
-        let body = s
-            .server
-            .chat_requests()
-            .pop()
-            .and_then(|r| r.body)
-            .expect("body");
-        assert_eq!(body["messages"].as_array().map(Vec::len), Some(3));
+        assert_eq!(last_body(&s)["messages"].as_array().map(Vec::len), Some(3));
     }
 
     #[tokio::test]
