@@ -174,8 +174,23 @@ async fn assistant_reply(driver: &WebDriver, statuses: &[&str]) -> WebElement {
 }
 
 async fn send(driver: &WebDriver, text: &str) {
+    // A dialog closes only once its work is done (Routing's Save waits for the save): keys typed while it
+    // is still open go to the dialog, not to the inert composer behind it.
+    wait_until("no open dialog", || async {
+        driver
+            .find_all(By::Css("dialog[open]"))
+            .await
+            .map(|d| d.is_empty())
+            .unwrap_or(false)
+    })
+    .await;
     let input = field(driver, "Message").await;
     input.send_keys(text).await.expect("type");
+    wait_until("the message typed in the composer", || async {
+        let value = input.prop("value").await.ok().flatten().unwrap_or_default();
+        value.ends_with(text)
+    })
+    .await;
     input.send_keys(Key::Enter).await.expect("enter");
 }
 
