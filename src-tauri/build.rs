@@ -52,6 +52,7 @@ fn main() {
         "quick_status",
         "quick_send",
         "quick_retry",
+        "quick_stop",
         "read_attachment",
         "copy_text",
         "quick_hide",

@@ -222,22 +222,36 @@ impl Chat {
         with: RetryWith,
         sink: Arc<dyn EventSink>,
     ) -> Result<TurnStarted, UserError> {
-        let origin = self
-            .db(move |h| {
-                let message = h
-                    .get_message(assistant_message_id)?
-                    .ok_or(HistoryError::NotFound("message"))?;
-                Ok(h.get_conversation(message.conversation_id)?
-                    .map(|c| c.origin))
-            })
-            .await?;
-        if origin != Some(Origin::Quick) {
+        if self.origin_of_reply(assistant_message_id).await? != Some(Origin::Quick) {
             return Err(UserError::invalid_input(
                 "The quick window can only retry its own replies.",
             ));
         }
         self.retry_reply_with(assistant_message_id, with, sink)
             .await
+    }
+
+    /// Stops a reply of a quick conversation; see [`Chat::send_quick`] for why only those (a reply
+    /// streaming in the main window is not the quick window's to stop).
+    pub async fn stop_quick(&self, assistant_message_id: i64) -> Result<bool, UserError> {
+        if self.origin_of_reply(assistant_message_id).await? != Some(Origin::Quick) {
+            return Err(UserError::invalid_input(
+                "The quick window can only stop its own replies.",
+            ));
+        }
+        Ok(self.stop(assistant_message_id))
+    }
+
+    /// Where the conversation holding a message came from (`None` for a conversation gone meanwhile).
+    async fn origin_of_reply(&self, message_id: i64) -> Result<Option<Origin>, UserError> {
+        self.db(move |h| {
+            let message = h
+                .get_message(message_id)?
+                .ok_or(HistoryError::NotFound("message"))?;
+            Ok(h.get_conversation(message.conversation_id)?
+                .map(|c| c.origin))
+        })
+        .await
     }
 
     async fn send(

@@ -795,6 +795,56 @@ mod quick {
         assert_eq!(last_body(&s)["messages"].as_array().map(Vec::len), Some(3));
     }
 
+    /// Waits for the first piece of a reply, so it is streaming when the test acts on it.
+    async fn first_delta(rx: &mut tokio::sync::mpsc::UnboundedReceiver<StreamEvent>) {
+        while !matches!(rx.recv().await, Some(StreamEvent::Delta { .. }) | None) {}
+    }
+
+    #[tokio::test]
+    async fn the_quick_window_stops_its_own_reply_but_not_a_chat_streaming_in_the_main_window() {
+        let s = setup().await;
+        s.server.push_scenario(Scenario::slow(40, 50));
+        let (sink, mut chat_rx) = channel();
+        let chat = s
+            .chat
+            .send_message(None, "a long chat reply".into(), MODEL.into(), None, sink)
+            .await
+            .expect("started");
+        first_delta(&mut chat_rx).await;
+        let err = s
+            .chat
+            .stop_quick(chat.assistant_message_id)
+            .await
+            .expect_err("not the quick window's");
+        assert_eq!(err.kind, ErrorKind::InvalidInput);
+        let Some(StreamEvent::Done { status, .. }) = until_done(&mut chat_rx).await.pop() else {
+            panic!("done last")
+        };
+        assert_eq!(
+            status,
+            MessageStatus::Complete,
+            "the chat's reply ran to its end"
+        );
+
+        s.server.push_scenario(Scenario::slow(200, 50));
+        let (sink, mut rx) = channel();
+        let quick = s
+            .chat
+            .send_quick(None, "a long answer".into(), None, MODEL.into(), sink)
+            .await
+            .expect("started");
+        first_delta(&mut rx).await;
+        assert!(s
+            .chat
+            .stop_quick(quick.assistant_message_id)
+            .await
+            .expect("its own"));
+        let Some(StreamEvent::Done { status, .. }) = until_done(&mut rx).await.pop() else {
+            panic!("done last")
+        };
+        assert_eq!(status, MessageStatus::Stopped);
+    }
+
     #[tokio::test]
     async fn the_quick_window_cannot_write_into_or_retry_a_chat() {
         let s = setup().await;

@@ -662,7 +662,7 @@ export async function onUsageCorrected(handler: (event: UsageCorrected) => void)
 
 // ---------------------------------------------------------------------------
 // Tray and quick prompts (issue 6). The quick window may call only quick_status, quick_send, quick_retry,
-// stop_reply, read_attachment, copy_text, quick_hide and open_in_main (its capability file).
+// quick_stop, read_attachment, copy_text, quick_hide and open_in_main (its capability file).
 
 export type Attach = "off" | "selection" | "clipboard";
 
@@ -677,6 +677,8 @@ export interface QuickStatus {
   selection_supported: boolean;
   /** The shortcut as people read it, e.g. "Ctrl+Shift+Space". */
   shortcut: string;
+  /** The theme chosen in Settings (an older core sends none: the system's). */
+  theme?: Theme;
 }
 
 export interface Attachment {
@@ -737,6 +739,11 @@ export function quickRetry(
   });
 }
 
+/** Stops a quick conversation's reply (the quick window cannot stop a chat's: it has no stop_reply). */
+export function quickStop(assistantMessageId: number): Promise<null> {
+  return call<null>("quick_stop", { assistantMessageId });
+}
+
 /** Reads the selected text or the clipboard, only when the user asked for it. */
 export function readAttachment(kind: "selection" | "clipboard"): Promise<Attachment> {
   return call<Attachment>("read_attachment", { kind });
@@ -793,7 +800,8 @@ export function setShortcut(shortcut: string): Promise<ShortcutStatus> {
 /** Main-window events from the tray and the quick window; resolves to an unsubscribe. */
 export async function onDesktopEvents(handlers: {
   openConversation: (id: number) => void;
-  conversationsChanged: () => void;
+  /** `id`: the conversation a quick prompt started or finished a reply in. */
+  conversationsChanged: (id: number | null) => void;
 }): Promise<() => void> {
   const { listen } = await import("@tauri-apps/api/event");
   const stops = await Promise.all([
@@ -801,7 +809,10 @@ export async function onDesktopEvents(handlers: {
       const id = event.payload?.id;
       if (typeof id === "number" && Number.isSafeInteger(id)) handlers.openConversation(id);
     }),
-    listen("conversations-changed", () => handlers.conversationsChanged()),
+    listen<{ id?: unknown } | null>("conversations-changed", (event) => {
+      const id = event.payload?.id;
+      handlers.conversationsChanged(typeof id === "number" && Number.isSafeInteger(id) ? id : null);
+    }),
   ]);
   return () => {
     for (const stop of stops) {

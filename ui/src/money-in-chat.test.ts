@@ -367,12 +367,34 @@ describe("the monthly budget", () => {
     budget = reached;
     core.on("get_conversation", () => ({ conversation: conversation(1, "Trip plan", 10, { model: "deepseek/deepseek-r1:free" }), messages: [], has_older: false, has_newer: false }));
     const withFree = catalogue([...MODELS, card("deepseek/deepseek-r1:free", { name: "DeepSeek: R1 (free)", is_free: true })]);
-    core.on("get_catalogue", () => withFree).on("refresh_catalogue", () => withFree);
+    core
+      .on("get_catalogue", () => withFree)
+      .on("refresh_catalogue", () => withFree)
+      .on("get_routing", () => ({ fallback_models: [], provider: null, reasoning_effort: null, web_search: false }));
     await start();
     await openTrip();
     await send("Hi");
     expect(all("alertdialog")).toHaveLength(0);
     expect(core.callsOf("send_message")).toHaveLength(1);
+  });
+
+  it("asks for a free model whose routing falls back to a paid one", async () => {
+    budget = reached;
+    core.on("get_conversation", () => ({ conversation: conversation(1, "Trip plan", 10, { model: "deepseek/deepseek-r1:free" }), messages: [], has_older: false, has_newer: false }));
+    const withFree = catalogue([...MODELS, card("deepseek/deepseek-r1:free", { name: "DeepSeek: R1 (free)", is_free: true })]);
+    core
+      .on("get_catalogue", () => withFree)
+      .on("refresh_catalogue", () => withFree)
+      .on("get_routing", () => ({ fallback_models: ["openai/gpt-4o-mini"], provider: null, reasoning_effort: null, web_search: false }));
+    await start();
+    await openTrip();
+    const box = get("textbox", "Message") as HTMLTextAreaElement;
+    type(box, "Hi");
+    press(box, "Enter");
+    await settle();
+    expect(get("alertdialog", "Monthly budget reached")).toBeTruthy();
+    expect(core.callsOf("get_routing").map((call) => call.args)).toEqual([{ conversationId: 1 }]);
+    expect(core.callsOf("send_message")).toHaveLength(0);
   });
 
   it("never blocks sending when the budget cannot be read", async () => {

@@ -3,12 +3,12 @@
 // "Quick prompt" button, a conversation handed over by the quick window (take_pending_open at start, the
 // open-conversation event), and the list refreshed on conversations-changed.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { ConversationCursor, ConversationPage, ConversationSummary, SearchHit, ShortcutStatus } from "./api";
+import type { ConversationCursor, ConversationPage, ConversationSummary, Message, SearchHit, ShortcutStatus } from "./api";
 import { startApp } from "./app";
 import { listOrder, SIDEBAR_PAGE } from "./conversation-pages";
 import { captureEvents, settle, type FakeCore } from "./test/fake-core";
 import { fakeLayout } from "./test/fake-layout";
-import { conversation, historyCore, sidebarTitles, type HistoryCore } from "./test/history-core";
+import { conversation, historyCore, message, sidebarTitles, type HistoryCore } from "./test/history-core";
 import { all, get, type } from "./test/queries";
 
 const ACTIVE: ShortcutStatus = { shortcut: "CommandOrControl+Shift+Space", readable: "Ctrl+Shift+Space", state: "active", problem: null };
@@ -300,6 +300,38 @@ describe("conversations-changed", () => {
     expect(sidebarTitles()).toHaveLength(2 * SIDEBAR_PAGE + 1);
     expect(sidebarTitles()[0]).toBe("New quick one");
     expect(sidebarTitles().at(-1)).toBe("Chat 21");
+  });
+});
+
+describe("a quick prompt in the conversation open here", () => {
+  function answers(): string[] {
+    return all("article").map((article) => article.textContent ?? "");
+  }
+
+  it("shows the new exchange when the quick window tells of it, and keeps the draft", async () => {
+    let messages: Message[] = [message({ id: 21, conversation_id: 2, role: "user", content: "Translate this" })];
+    core.on("get_conversation", (args) => ({
+      conversation: quick(Number(args["id"]), "Translate this", 20),
+      messages: args["id"] === 2 ? messages : [],
+      has_older: false,
+      has_newer: false,
+    }));
+    await start();
+    get("button", "Translate this").click();
+    await settle();
+    type(get("textbox", "Message"), "my own half-typed note");
+    messages = [...messages, message({ id: 22, conversation_id: 2, role: "assistant", content: "Voici." })];
+    const opened = core.callsOf("get_conversation").length;
+
+    emitEvent("conversations-changed", { id: 3 }); // another conversation: nothing to reload here
+    await settle();
+    expect(core.callsOf("get_conversation")).toHaveLength(opened);
+
+    emitEvent("conversations-changed", { id: 2 });
+    await settle();
+    expect(core.callsOf("get_conversation")).toHaveLength(opened + 1);
+    expect(answers().some((text) => text.includes("Voici."))).toBe(true);
+    expect((get("textbox", "Message") as HTMLTextAreaElement).value).toBe("my own half-typed note");
   });
 });
 

@@ -10,7 +10,7 @@ import { answerText, LINKS_TEXT, NO_KEY_TEXT, startQuick, type QuickPage } from 
 
 /** capabilities/quick-window.json: the only commands the quick window may call. */
 const ALLOWED = new Set([
-  "quick_status", "quick_send", "quick_retry", "stop_reply", "read_attachment", "copy_text", "quick_hide", "open_in_main",
+  "quick_status", "quick_send", "quick_retry", "quick_stop", "read_attachment", "copy_text", "quick_hide", "open_in_main",
 ]);
 /** Every command the page called in any test of this file. */
 const invoked = new Set<string>();
@@ -35,13 +35,13 @@ function delta(content: string): StreamEvent {
 
 beforeEach(() => {
   document.body.replaceChildren();
-  status = { has_key: true, model: "openai/gpt-4o-mini", attach: "off", selection_supported: true, shortcut: "Ctrl+Shift+Space" };
+  status = { has_key: true, model: "openai/gpt-4o-mini", attach: "off", selection_supported: true, shortcut: "Ctrl+Shift+Space", theme: "system" };
   core = new FakeCore().install();
   core
     .on("quick_status", () => ({ ...status }))
     .on("quick_hide", () => null)
     .on("open_in_main", () => null)
-    .on("stop_reply", () => null)
+    .on("quick_stop", () => null)
     .on("copy_text", () => null);
 });
 
@@ -168,6 +168,16 @@ describe("startup", () => {
     expect(Array.from(attachSelect().options).map((option) => option.text)).toEqual(["Off", "Clipboard"]);
     expect(attachSelect().value).toBe("off");
     expect(core.callsOf("read_attachment")).toHaveLength(0);
+  });
+
+  it("takes the theme chosen in Settings, again at each showing", async () => {
+    await start({ theme: "dark" });
+    expect(document.documentElement.dataset["theme"]).toBe("dark");
+    status = { ...status, theme: "light" };
+    setVisibility("hidden");
+    setVisibility("visible");
+    await settle();
+    expect(document.documentElement.dataset["theme"]).toBe("light");
   });
 
   it("shows a failed status as a banner", async () => {
@@ -322,7 +332,7 @@ describe("Stop, Esc and the main window", () => {
     expect(all("button", "Send")).toHaveLength(0);
     get("button", "Stop").click();
     await settle();
-    expect(core.callsOf("stop_reply").map((call) => call.args)).toEqual([{ assistantMessageId: 71 }]);
+    expect(core.callsOf("quick_stop").map((call) => call.args)).toEqual([{ assistantMessageId: 71 }]);
     expect((get("button", "Stop") as HTMLButtonElement).disabled).toBe(true);
     emit(done({ status: "stopped", finish_reason: null }));
     await settle();
@@ -341,10 +351,10 @@ describe("Stop, Esc and the main window", () => {
     await settle();
     get("button", "Stop").click();
     await settle();
-    expect(core.callsOf("stop_reply")).toHaveLength(0);
+    expect(core.callsOf("quick_stop")).toHaveLength(0);
     started.resolve(TURN);
     await settle();
-    expect(core.callsOf("stop_reply").map((call) => call.args)).toEqual([{ assistantMessageId: 71 }]);
+    expect(core.callsOf("quick_stop").map((call) => call.args)).toEqual([{ assistantMessageId: 71 }]);
   });
 
   it("Esc hides the window, even while a reply streams (it goes on in the core)", async () => {
@@ -357,7 +367,7 @@ describe("Stop, Esc and the main window", () => {
     press(input(), "Escape");
     await settle();
     expect(core.callsOf("quick_hide")).toHaveLength(2);
-    expect(core.callsOf("stop_reply")).toHaveLength(0);
+    expect(core.callsOf("quick_stop")).toHaveLength(0);
     expect(core.callsOf("quick_hide")[1]?.args).toEqual({});
   });
 

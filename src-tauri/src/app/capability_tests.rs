@@ -29,7 +29,7 @@ fn the_quick_window_may_call_exactly_its_own_commands() {
         "allow-quick-status",
         "allow-quick-send",
         "allow-quick-retry",
-        "allow-stop-reply",
+        "allow-quick-stop",
         "allow-read-attachment",
         "allow-copy-text",
         "allow-quick-hide",

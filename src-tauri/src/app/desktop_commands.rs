@@ -15,7 +15,7 @@ use crate::chat::{EventSink, RetryWith, StreamEvent, TurnStarted};
 use crate::desktop::{
     cap_text, readable_shortcut, valid_shortcut, ShortcutStatus, TrayAction, MAX_ATTACHMENT_BYTES,
 };
-use crate::settings::{QuickAttach, Settings};
+use crate::settings::{QuickAttach, Settings, Theme};
 use crate::user_error::UserError;
 
 type CmdResult<T> = Result<T, UserError>;
@@ -30,6 +30,8 @@ pub struct QuickStatus {
     attach: QuickAttach,
     selection_supported: bool,
     shortcut: String,
+    /// The theme chosen in Settings, so the quick window looks like the main one.
+    theme: Theme,
 }
 
 #[tauri::command]
@@ -42,6 +44,7 @@ pub async fn quick_status(state: State<'_, AppState>) -> CmdResult<QuickStatus> 
         attach: settings.quick.attach,
         selection_supported: SELECTION_SUPPORTED,
         shortcut: readable_shortcut(&settings.quick.shortcut),
+        theme: settings.theme,
     })
 }
 
@@ -85,18 +88,16 @@ pub async fn quick_send(
     state.keyring_problem().await;
     let settings = Settings::load(&state.settings);
     let model = quick_model(&settings);
-    if send_anyway != Some(true) && !model.ends_with(":free") {
+    let free = state.models.is_free(&state.chat.history(), &model).await;
+    if send_anyway != Some(true) && !free {
         budget_allows(&state, &settings).await?;
     }
-    let sink: Arc<dyn EventSink> = Arc::new(on_event);
+    let sink = QuickSink::new(on_event, app.clone());
     let started = state
         .chat
-        .send_quick(conversation_id, text, attachment, model, sink)
+        .send_quick(conversation_id, text, attachment, model, sink.clone())
         .await?;
-    // The main window's sidebar lists quick prompts too.
-    if let Err(e) = app.emit_to(MAIN, "conversations-changed", ()) {
-        log::debug!("sidebar not told of a quick prompt: {e}");
-    }
+    sink.started(started.conversation_id);
     Ok(started)
 }
 
@@ -105,18 +106,90 @@ pub async fn quick_retry(
     assistant_message_id: i64,
     max_tokens: Option<u32>,
     on_event: Channel<StreamEvent>,
+    app: AppHandle,
     state: State<'_, AppState>,
 ) -> CmdResult<TurnStarted> {
     state.keyring_problem().await;
-    let sink: Arc<dyn EventSink> = Arc::new(on_event);
+    let sink = QuickSink::new(on_event, app);
     let with = RetryWith {
         model: None,
         max_tokens,
     };
-    state
+    let started = state
         .chat
-        .retry_quick(assistant_message_id, with, sink)
-        .await
+        .retry_quick(assistant_message_id, with, sink.clone())
+        .await?;
+    sink.started(started.conversation_id);
+    Ok(started)
+}
+
+/// A quick reply's events go to the quick window; the main window is told (`conversations-changed`) when
+/// the turn starts and again when the reply ends: its sidebar lists quick prompts, and it may have the
+/// conversation open. The reply can end before the turn's conversation id is known (an early error).
+struct QuickSink {
+    page: Channel<StreamEvent>,
+    app: AppHandle,
+    /// The conversation, once known, and whether the reply ended before it was.
+    turn: std::sync::Mutex<(Option<i64>, bool)>,
+}
+
+impl QuickSink {
+    fn new(page: Channel<StreamEvent>, app: AppHandle) -> Arc<Self> {
+        Arc::new(Self {
+            page,
+            app,
+            turn: std::sync::Mutex::new((None, false)),
+        })
+    }
+
+    fn started(&self, conversation_id: i64) {
+        let ended = match self.turn.lock() {
+            Ok(mut turn) => {
+                turn.0 = Some(conversation_id);
+                turn.1
+            }
+            Err(_) => false,
+        };
+        self.tell_main(conversation_id);
+        if ended {
+            self.tell_main(conversation_id);
+        }
+    }
+
+    fn tell_main(&self, conversation_id: i64) {
+        let payload = serde_json::json!({ "id": conversation_id });
+        if let Err(e) = self.app.emit_to(MAIN, "conversations-changed", payload) {
+            log::debug!("main window not told of a quick prompt: {e}");
+        }
+    }
+}
+
+impl EventSink for QuickSink {
+    fn send(&self, event: StreamEvent) {
+        let ended = matches!(event, StreamEvent::Done { .. });
+        EventSink::send(&self.page, event);
+        if !ended {
+            return;
+        }
+        let known = match self.turn.lock() {
+            Ok(mut turn) => {
+                turn.1 = true;
+                turn.0
+            }
+            Err(_) => None,
+        };
+        if let Some(id) = known {
+            self.tell_main(id);
+        }
+    }
+}
+
+/// Stops a quick conversation's reply; the quick window has no `stop_reply`, which could stop the main
+/// window's.
+#[tauri::command]
+pub async fn quick_stop(assistant_message_id: i64, state: State<'_, AppState>) -> CmdResult<()> {
+    state.chat.stop_quick(assistant_message_id).await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

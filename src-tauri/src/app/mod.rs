@@ -105,6 +105,7 @@ pub fn run() {
             desktop_commands::quick_status,
             desktop_commands::quick_send,
             desktop_commands::quick_retry,
+            desktop_commands::quick_stop,
             desktop_commands::read_attachment,
             desktop_commands::copy_text,
             desktop_commands::quick_hide,

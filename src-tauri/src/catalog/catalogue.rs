@@ -116,6 +116,21 @@ impl ModelCatalogue {
         }))
     }
 
+    /// Whether `id` costs nothing by the cached list's prices. An id the list does not know (or no list
+    /// yet) is free only when it is a `:free` variant: anything else may cost money.
+    pub async fn is_free(&self, history: &HistoryStore, id: &str) -> bool {
+        if lock(&self.snapshot).is_none() {
+            if let Err(e) = self.cached(history).await {
+                log::debug!("model list not read for a price check: {e}");
+            }
+        }
+        let snapshot = lock(&self.snapshot);
+        let card = snapshot
+            .as_ref()
+            .and_then(|s| s.models.iter().find(|m| m.id == id));
+        card.map_or_else(|| id.ends_with(":free"), |m| m.is_free)
+    }
+
     /// Fetches `/models`, saves it and returns it. On any failure the cached list comes back with
     /// `refresh_error` saying why: this never fails for a network problem.
     pub async fn refresh(&self, client: &Client, history: &HistoryStore) -> Catalogue {
@@ -304,6 +319,32 @@ mod tests {
         assert_eq!(got.models.len(), 2);
         assert_eq!(got.models[0].id, "x/a");
         assert_eq!(got.models[0].prices.prompt.as_deref(), Some("1"));
+    }
+
+    #[tokio::test]
+    async fn free_is_read_from_the_saved_prices_and_an_unknown_id_counts_as_paid() {
+        let history = HistoryStore::open_in_memory().expect("memory");
+        let catalogue = ModelCatalogue::default();
+        // No list yet: only the `:free` suffix says free.
+        assert!(catalogue.is_free(&history, "x/a:free").await);
+        assert!(!catalogue.is_free(&history, "x/zero").await);
+        history
+            .replace_model_cache(
+                &[
+                    ("x/zero".into(), r#"{"id":"x/zero","name":"Zero","pricing":{"prompt":"0","completion":"0"}}"#.into()),
+                    ("x/paid".into(), r#"{"id":"x/paid","name":"Paid","pricing":{"prompt":"0.000001","completion":"0"}}"#.into()),
+                ],
+                1,
+            )
+            .expect("saved");
+        let catalogue = ModelCatalogue::default();
+        assert!(
+            catalogue.is_free(&history, "x/zero").await,
+            "free by its prices, no suffix"
+        );
+        assert!(!catalogue.is_free(&history, "x/paid").await);
+        assert!(!catalogue.is_free(&history, "x/unknown").await);
+        assert!(catalogue.is_free(&history, "x/unknown:free").await);
     }
 
     #[tokio::test]

@@ -48,6 +48,17 @@ pub struct PromptBasis {
     pub chars_after: i64,
 }
 
+/// The CSV export's rows: ?1/?2 the local dates `from` and the day after `to` (or NULL), ?3/?4 unix ms
+/// bounds a little wider than those dates, for the index.
+pub(super) const LEDGER_CSV_SELECT: &str =
+    "SELECT datetime(u.created_at / 1000, 'unixepoch', 'localtime') AS local, u.conversation_id,
+            c.title, u.model, u.provider, u.generation_id, u.prompt_tokens, u.completion_tokens,
+            u.reasoning_tokens, u.cached_tokens, u.cost_nanos, u.cost_source
+     FROM usage_ledger u LEFT JOIN conversations c ON c.id = u.conversation_id
+     WHERE u.created_at >= ?3 AND u.created_at < ?4
+       AND (?1 IS NULL OR local >= ?1) AND (?2 IS NULL OR local < ?2)
+     ORDER BY u.created_at, u.id";
+
 impl HistoryStore {
     /// Replies due for a cost look-up at `now`, oldest first.
     pub fn due_generation_checks(&self, now: i64, limit: usize) -> Result<Vec<GenerationCheck>> {
@@ -195,17 +206,14 @@ impl HistoryStore {
         mut out: W,
     ) -> Result<usize> {
         self.read(|conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT datetime(u.created_at / 1000, 'unixepoch', 'localtime') AS local, u.conversation_id,
-                        c.title, u.model, u.provider, u.generation_id, u.prompt_tokens, u.completion_tokens,
-                        u.reasoning_tokens, u.cached_tokens, u.cost_nanos, u.cost_source
-                 FROM usage_ledger u LEFT JOIN conversations c ON c.id = u.conversation_id
-                 WHERE (?1 IS NULL OR local >= ?1) AND (?2 IS NULL OR local < ?2)
-                 ORDER BY u.created_at, u.id",
-            )?;
+            let mut stmt = conn.prepare_cached(LEDGER_CSV_SELECT)?;
+            // The ms bounds let `usage_ledger_by_time` skip the rows far outside the range (the last 30
+            // days of a long ledger); the local date then cuts exactly.
+            let low = from.map_or(i64::MIN, |d| d.wide_bound(true));
+            let high = to.map_or(i64::MAX, |d| d.next().wide_bound(false));
             let from = from.map(|d| d.to_string());
             let until = to.map(|d| d.next().to_string());
-            let mut rows = stmt.query(params![from, until])?;
+            let mut rows = stmt.query(params![from, until, low, high])?;
             write!(out, "{CSV_HEADER}\r\n")?;
             let mut count = 0;
             while let Some(r) = rows.next()? {

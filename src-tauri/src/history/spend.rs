@@ -107,6 +107,15 @@ impl Day {
         }
     }
 
+    /// Unix ms of this day's start in UTC, widened by a day on the side `earlier` says: every instant of
+    /// the local day in any time zone (offsets are under 24 h) falls between `wide_bound(true)` of a day
+    /// and `wide_bound(false)` of the next. An index range scan narrows to that; the local day then decides.
+    pub fn wide_bound(self, earlier: bool) -> i64 {
+        const DAY_MS: i64 = 86_400_000;
+        let shift = if earlier { -1 } else { 1 };
+        (self.days + shift) * DAY_MS
+    }
+
     /// The Monday of this day's week.
     pub fn week_start(self) -> Self {
         // 1970-01-01 was a Thursday: (days + 3) mod 7 is 0 on Mondays.

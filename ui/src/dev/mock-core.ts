@@ -475,6 +475,7 @@ export function installMockCore(options: MockOptions = {}): void {
       attach: "off",
       selection_supported: true,
       shortcut: "Ctrl+Shift+Space",
+      theme: settings.theme,
     } satisfies QuickStatus),
     quick_send: (args) => {
       const text = String(args["text"]);
@@ -523,6 +524,7 @@ export function installMockCore(options: MockOptions = {}): void {
       running.get(Number(args["assistantMessageId"]))?.();
       return null;
     },
+    quick_stop: (args) => commands["stop_reply"]?.(args),
     get_settings: () => settings,
     update_settings: (args) => {
       const next = args["settings"] as Settings;

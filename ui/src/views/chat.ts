@@ -333,6 +333,14 @@ export class ChatView {
   }
 
   /**
+   * Conversation `id` changed elsewhere (the quick window added to it): shows its newest messages if it is
+   * the one open here. Replies streaming here keep their live views; the draft stays.
+   */
+  async reloadIfOpen(id: number): Promise<void> {
+    if (this.conversationId === id) await this.open(id, this.title.textContent ?? "");
+  }
+
+  /**
    * Opens conversation `id` and brings message `messageId` into view, briefly highlighted (a search
    * result). Resolves false when the conversation or the message could not be shown.
    */
@@ -775,8 +783,22 @@ export class ChatView {
   private async spendAllowed(): Promise<boolean> {
     const status = await this.refreshBudget();
     if (status?.level !== "reached") return true;
-    if (this.options.catalog.find(this.model)?.is_free === true) return true;
+    if (await this.allFree()) return true;
     return confirmDialog("Monthly budget reached", budgetQuestion(status), "Send anyway");
+  }
+
+  /** Whether the model and every fallback the chat's routing may try are free (unknown ones are not). */
+  private async allFree(): Promise<boolean> {
+    const isFree = (id: string): boolean => this.options.catalog.find(id)?.is_free === true;
+    if (!isFree(this.model)) return false;
+    const id = this.conversationId;
+    let fallbacks: string[];
+    try {
+      fallbacks = (id === null ? this.newChatRouting : await getRouting(id))?.fallback_models ?? [];
+    } catch {
+      return false; // the routing cannot be read: a paid fallback may answer
+    }
+    return fallbacks.every(isFree);
   }
 
   /** The header's running total of the open conversation. */

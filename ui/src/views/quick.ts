@@ -2,7 +2,7 @@
 // Ask, read the streamed answer, copy it, hide. Each showing starts a fresh quick conversation (the last one
 // is in the main window's history); follow-ups stay within one showing.
 //
-// The window's capability allows only quick_status, quick_send, quick_retry, stop_reply, read_attachment,
+// The window's capability allows only quick_status, quick_send, quick_retry, quick_stop, read_attachment,
 // copy_text, quick_hide and open_in_main: no settings, no events, no open_external. Links in answers
 // therefore do nothing here, and error actions that would open a web page are left out (the main window,
 // one Ctrl+Enter away, has them).
@@ -13,8 +13,8 @@ import {
   quickRetry,
   quickSend,
   quickStatus,
+  quickStop,
   readAttachment,
-  stopReply,
   toUserError,
   type Attach,
   type Attachment,
@@ -25,6 +25,7 @@ import {
   type UserError,
 } from "../api";
 import { formatCount } from "../format";
+import { applyTheme } from "../theme";
 import { BannerArea } from "./alert";
 import { button, el, uniqueId } from "./elements";
 import { AssistantMessage, userMessageElement, type AssistantHandlers } from "./message";
@@ -371,6 +372,7 @@ class QuickWindow {
       return;
     }
     this.status = status;
+    applyTheme(status.theme ?? "system");
     this.model.replaceChildren(el("span", { className: "visually-hidden", text: "Model: " }), status.model);
     this.model.title = status.model;
     this.selectionOption.disabled = !status.selection_supported;
@@ -631,7 +633,7 @@ class QuickWindow {
 
   private stopTurn(turn: Turn): void {
     if (turn.assistantId === null) return;
-    stopReply(turn.assistantId).catch((reason: unknown) => {
+    quickStop(turn.assistantId).catch((reason: unknown) => {
       this.stopButton.disabled = false;
       this.showError(reason);
     });

@@ -464,10 +464,11 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
     openConversation: (id) => {
       if (!disposed) void openFromOutside(id);
     },
-    conversationsChanged: () => {
+    conversationsChanged: (id) => {
       if (disposed) return;
       void refresh();
       void chat.refreshBudget(); // a quick prompt spends too
+      if (id !== null) void chat.reloadIfOpen(id);
     },
   })
     .then((stop) => {

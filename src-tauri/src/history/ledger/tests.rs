@@ -231,6 +231,40 @@ fn the_ledger_exports_as_csv_safe_for_spreadsheets() {
 }
 
 #[test]
+fn a_dated_csv_export_reads_only_its_days_through_the_time_index() {
+    let s = HistoryStore::open_in_memory().unwrap();
+    let plan: String = s
+        .read(|c| {
+            let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {LEDGER_CSV_SELECT}"))?;
+            let day = Day::parse("2026-11-01").unwrap();
+            let rows = stmt.query_map(
+                rusqlite::params![
+                    "2026-11-01",
+                    "2026-11-02",
+                    day.wide_bound(true),
+                    day.next().wide_bound(false)
+                ],
+                |r| r.get::<_, String>(3),
+            )?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join(" | "))
+        })
+        .unwrap();
+    assert!(
+        plan.contains("SEARCH u USING INDEX usage_ledger_by_time (created_at>? AND created_at<?)"),
+        "{plan}"
+    );
+}
+
+#[test]
+fn wide_bounds_hold_the_whole_local_day_in_any_time_zone() {
+    let day = Day::parse("2026-11-01").unwrap();
+    let utc_start = 1_793_491_200_000_i64; // 2026-11-01T00:00:00Z
+                                           // UTC+14 starts the day 14 h before UTC does; UTC-12 ends it 12 h after.
+    assert!(day.wide_bound(true) <= utc_start - 14 * 3_600_000);
+    assert!(day.next().wide_bound(false) >= utc_start + 86_400_000 + 12 * 3_600_000);
+}
+
+#[test]
 fn an_estimate_starts_from_the_last_reply_s_exact_counts() {
     let s = HistoryStore::open_in_memory().unwrap();
     let c = s.create_conversation("t", "m/a").unwrap().id;
