@@ -28,5 +28,8 @@ export default defineConfig({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
+    // No test waits on a clock; a few do much work in jsdom (the virtual log's 1.5 s scroll-through), which
+    // a loaded 2-CPU machine can slow past the default 5 s.
+    testTimeout: 15_000,
   },
 });

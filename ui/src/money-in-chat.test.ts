@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BudgetStatus, Message, PromptEstimate, SpendTotals, StreamEvent, Usage } from "./api";
 import { startApp } from "./app";
-import { captureEvents, settle, settleFake, type FakeCore } from "./test/fake-core";
+import { captureEvents, listening, settle, settleFake, type FakeCore } from "./test/fake-core";
 import { conversation, historyCore, message, MODELS } from "./test/history-core";
 import { card, catalogue } from "./test/model-cards";
 import { all, get, press, type } from "./test/queries";
@@ -66,8 +66,10 @@ afterEach(() => {
 });
 
 async function start(): Promise<void> {
+  const listens = core.callsOf("plugin:event|listen").length;
   await startApp();
   await settle();
+  await listening(core, listens, "usage-corrected");
 }
 
 async function openTrip(): Promise<void> {

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationCursor, ConversationPage, ConversationSummary, Message, SearchHit, ShortcutStatus } from "./api";
 import { startApp } from "./app";
 import { listOrder, SIDEBAR_PAGE } from "./conversation-pages";
-import { captureEvents, settle, type FakeCore } from "./test/fake-core";
+import { captureEvents, listening, settle, type FakeCore } from "./test/fake-core";
 import { fakeLayout } from "./test/fake-layout";
 import { conversation, historyCore, message, sidebarTitles, type HistoryCore } from "./test/history-core";
 import { all, get, type } from "./test/queries";
@@ -57,8 +57,10 @@ afterEach(() => {
 });
 
 async function start(): Promise<void> {
+  const listens = core.callsOf("plugin:event|listen").length;
   await startApp();
   await settle();
+  await listening(core, listens, "open-conversation", "conversations-changed");
 }
 
 function pageCalls(): Record<string, unknown>[] {

@@ -101,6 +101,20 @@ export function conversationPages(all: () => ConversationSummary[]): (args: Reco
 }
 
 /**
+ * Resolves once the page has listened for every event in `names` since its `from`-th listen call (a
+ * screen built again listens again): it subscribes after a dynamic import of @tauri-apps/api/event, which
+ * a loaded machine can make take longer than a settle().
+ */
+export async function listening(fake: FakeCore, from: number, ...names: string[]): Promise<void> {
+  const { vi } = await import("vitest");
+  await vi.waitFor(() => {
+    const calls = fake.callsOf("plugin:event|listen").slice(from);
+    const events = new Set(calls.map((call) => String(call.args["event"])));
+    for (const name of names) if (!events.has(name)) throw new Error(`not listening for ${name} yet`);
+  }, { timeout: 10_000 });
+}
+
+/**
  * Lets a test send Tauri app events (`listen` in @tauri-apps/api/event): records the callbacks the page
  * registers and which event each listens to.
  */
