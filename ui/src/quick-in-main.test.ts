@@ -154,6 +154,37 @@ describe("the Quick prompts section", () => {
     expect(document.querySelector(".quick-prompts-list .conversation")?.getAttribute("aria-current")).toBe("page");
   });
 
+  it("has an actions menu on each row: archive, export and delete (with undo)", async () => {
+    core.on("export_history", () => null);
+    await start();
+    get("button", "Quick prompts").click();
+    await settle();
+    const sectionActions = (): HTMLButtonElement =>
+      document.querySelector<HTMLButtonElement>('.quick-prompts-list button[aria-label="Actions for Translate this"]') as HTMLButtonElement;
+    sectionActions().click();
+    const menu = get("menu", "Actions for Translate this");
+    expect(Array.from(menu.querySelectorAll("[role=menuitem]"), (item) => item.textContent)).toEqual(
+      ["Archive", "Export as Markdown", "Export as JSON", "Delete"],
+    );
+    get("menuitem", "Export as Markdown").click();
+    await settle();
+    expect(core.callsOf("export_history").map((call) => call.args)).toEqual([{ conversationIds: [2], format: "markdown" }]);
+
+    sectionActions().click();
+    get("menuitem", "Delete").click();
+    await settle();
+    expect(quickSectionTitles()).toEqual([]);
+    get("button", "Undo").click();
+    await settle();
+    expect(quickSectionTitles()).toEqual(["Translate this"]);
+
+    sectionActions().click();
+    get("menuitem", "Archive").click();
+    await settle();
+    expect(core.callsOf("set_archived").map((call) => call.args)).toEqual([{ id: 2, archived: true }]);
+    expect(quickSectionTitles()).toEqual([]);
+  });
+
   it("says when there are none yet", async () => {
     history.store = [conversation(1, "Trip plan", 10)];
     await start();

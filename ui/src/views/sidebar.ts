@@ -223,10 +223,7 @@ export class Sidebar {
       attrs: { title },
     });
     if (open) select.setAttribute("aria-current", "page");
-    const actions = button("\u22ef", () => this.openActions(conversation, actions), {
-      className: "icon-button conversation-actions",
-      attrs: { "aria-label": `Actions for ${title}`, "aria-haspopup": "menu", "aria-expanded": "false", title: "Actions" },
-    });
+    const actions = actionsButton(title, () => this.actionItems(conversation));
     item.append(select);
     if (conversation.origin === "quick") {
       const marker = quickMarker();
@@ -237,12 +234,8 @@ export class Sidebar {
     return item;
   }
 
-  private openActions(conversation: ConversationSummary, anchor: HTMLButtonElement): void {
-    if (anchor.getAttribute("aria-expanded") === "true") {
-      closeOpenMenu();
-      return;
-    }
-    const items: MenuItem[] = [
+  private actionItems(conversation: ConversationSummary): MenuItem[] {
+    return [
       { label: "Rename", onSelect: () => this.startRename(conversation.id) },
       {
         label: conversation.starred ? "Unstar" : "Star",
@@ -253,7 +246,6 @@ export class Sidebar {
       { label: "Export as JSON", onSelect: () => this.handlers.onExport(conversation, "json") },
       { label: "Delete", onSelect: () => this.handlers.onDelete(conversation), danger: true },
     ];
-    openPopupMenu(anchor, `Actions for ${conversationTitle(conversation)}`, items);
   }
 
   private onKeydown(event: KeyboardEvent): void {
@@ -278,7 +270,7 @@ export class Sidebar {
       }
     } else if (onButton && (event.key === "ContextMenu" || (event.shiftKey && event.key === "F10"))) {
       const actions = this.itemOf(conversation.id)?.querySelector<HTMLButtonElement>(".conversation-actions");
-      if (actions) this.openActions(conversation, actions);
+      if (actions) toggleActions(actions, conversationTitle(conversation), this.actionItems(conversation));
     } else {
       return;
     }
@@ -333,6 +325,10 @@ export interface QuickPromptsHandlers {
   /** One page of the quick prompts (list_conversations_page with origin "quick"). */
   load: (before: ConversationCursor | null, limit: number) => Promise<ConversationPage>;
   onOpen: (conversation: ConversationSummary) => void;
+  /** A row's actions menu (the main list's own actions, less Rename and Star, which it keeps). */
+  onArchive?: (conversation: ConversationSummary) => void;
+  onExport?: (conversation: ConversationSummary, format: ExportFormat) => void;
+  onDelete?: (conversation: ConversationSummary) => void;
   /** Conversations not to list (waiting to be deleted). */
   isHidden?: (id: number) => boolean;
 }
@@ -479,6 +475,33 @@ export class QuickPromptsSection {
       "li",
       { className: "conversation-item", attrs: { "data-conversation-id": String(conversation.id) } },
       button(title, () => this.handlers.onOpen(conversation), { className: "conversation", attrs: { title } }),
+      ...this.actionsButton(conversation, title),
     );
   }
+
+  private actionsButton(conversation: ConversationSummary, title: string): HTMLButtonElement[] {
+    const { onArchive, onExport, onDelete } = this.handlers;
+    const items: MenuItem[] = [];
+    if (onArchive) items.push({ label: "Archive", onSelect: () => onArchive(conversation) });
+    if (onExport) {
+      items.push({ label: "Export as Markdown", onSelect: () => onExport(conversation, "markdown") });
+      items.push({ label: "Export as JSON", onSelect: () => onExport(conversation, "json") });
+    }
+    if (onDelete) items.push({ label: "Delete", onSelect: () => onDelete(conversation), danger: true });
+    return items.length === 0 ? [] : [actionsButton(title, () => items)];
+  }
+}
+
+/** A row's "⋯" button, which opens (or closes) the row's actions menu. */
+function actionsButton(title: string, items: () => MenuItem[]): HTMLButtonElement {
+  const actions = button("\u22ef", () => toggleActions(actions, title, items()), {
+    className: "icon-button conversation-actions",
+    attrs: { "aria-label": `Actions for ${title}`, "aria-haspopup": "menu", "aria-expanded": "false", title: "Actions" },
+  });
+  return actions;
+}
+
+function toggleActions(anchor: HTMLButtonElement, title: string, items: readonly MenuItem[]): void {
+  if (anchor.getAttribute("aria-expanded") === "true") closeOpenMenu();
+  else openPopupMenu(anchor, `Actions for ${title}`, items);
 }

@@ -96,6 +96,9 @@ export function renderWorkspace(root: HTMLElement, options: WorkspaceOptions): v
   const quickPrompts = new QuickPromptsSection({
     load: (before, limit) => listConversationsPage(before, limit, "quick"),
     onOpen: (conversation) => void chat.open(conversation.id, conversationTitle(conversation)),
+    onArchive: (conversation) => void archive(conversation),
+    onExport: (conversation, format) => void exportOne(conversation, format),
+    onDelete: (conversation) => remove(conversation),
     isHidden: (id) => pendingDelete.has(id),
   });
 
