@@ -365,14 +365,19 @@ describe("the monthly budget", () => {
     expect(box.value).toBe("");
   });
 
-  it("does not ask for a free model", async () => {
+  /** The open chat uses a free model, with these fallbacks; the budget is reached. */
+  function freeModelAtReachedBudget(fallbacks: string[]): void {
     budget = reached;
     core.on("get_conversation", () => ({ conversation: conversation(1, "Trip plan", 10, { model: "deepseek/deepseek-r1:free" }), messages: [], has_older: false, has_newer: false }));
     const withFree = catalogue([...MODELS, card("deepseek/deepseek-r1:free", { name: "DeepSeek: R1 (free)", is_free: true })]);
     core
       .on("get_catalogue", () => withFree)
       .on("refresh_catalogue", () => withFree)
-      .on("get_routing", () => ({ fallback_models: [], provider: null, reasoning_effort: null, web_search: false }));
+      .on("get_routing", () => ({ fallback_models: fallbacks, provider: null, reasoning_effort: null, web_search: false }));
+  }
+
+  it("does not ask for a free model", async () => {
+    freeModelAtReachedBudget([]);
     await start();
     await openTrip();
     await send("Hi");
@@ -381,13 +386,7 @@ describe("the monthly budget", () => {
   });
 
   it("asks for a free model whose routing falls back to a paid one", async () => {
-    budget = reached;
-    core.on("get_conversation", () => ({ conversation: conversation(1, "Trip plan", 10, { model: "deepseek/deepseek-r1:free" }), messages: [], has_older: false, has_newer: false }));
-    const withFree = catalogue([...MODELS, card("deepseek/deepseek-r1:free", { name: "DeepSeek: R1 (free)", is_free: true })]);
-    core
-      .on("get_catalogue", () => withFree)
-      .on("refresh_catalogue", () => withFree)
-      .on("get_routing", () => ({ fallback_models: ["openai/gpt-4o-mini"], provider: null, reasoning_effort: null, web_search: false }));
+    freeModelAtReachedBudget(["openai/gpt-4o-mini"]);
     await start();
     await openTrip();
     const box = get("textbox", "Message") as HTMLTextAreaElement;
