@@ -25,6 +25,11 @@ fn streamed_text(events: &[StreamEvent]) -> String {
         .collect()
 }
 
+/// Waits for the first piece of a reply, so it is streaming when the test acts on it.
+async fn first_delta(rx: &mut tokio::sync::mpsc::UnboundedReceiver<StreamEvent>) {
+    while !matches!(rx.recv().await, Some(StreamEvent::Delta { .. }) | None) {}
+}
+
 /// The body of the last chat request the mock received.
 fn last_body(s: &harness::Setup) -> serde_json::Value {
     s.server
@@ -117,11 +122,7 @@ async fn stop_keeps_the_partial_reply_and_closes_the_connection() {
         .send_message(None, "long".into(), MODEL.into(), None, sink)
         .await
         .expect("started");
-    loop {
-        if let Some(StreamEvent::Delta { .. }) = rx.recv().await {
-            break;
-        }
-    }
+    first_delta(&mut rx).await;
     assert!(s.chat.stop(turn.assistant_message_id));
     let events = until_done(&mut rx).await;
     let Some(StreamEvent::Done { status, .. }) = events.last() else {
@@ -793,11 +794,6 @@ mod quick {
         assert_eq!(follow.conversation_id, turn.conversation_id);
         assert_eq!(last_user_text(&s), "And why?");
         assert_eq!(last_body(&s)["messages"].as_array().map(Vec::len), Some(3));
-    }
-
-    /// Waits for the first piece of a reply, so it is streaming when the test acts on it.
-    async fn first_delta(rx: &mut tokio::sync::mpsc::UnboundedReceiver<StreamEvent>) {
-        while !matches!(rx.recv().await, Some(StreamEvent::Delta { .. }) | None) {}
     }
 
     #[tokio::test]
