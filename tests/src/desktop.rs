@@ -300,7 +300,7 @@ impl X11 {
         })
     }
 
-    /// Polls [`X11::visibility`] every 50 ms until it is `wanted`; returns the last state seen.
+    /// Polls [`X11::visibility`] every 50 ms until it is `wanted`; an error says what it was at `timeout`.
     pub async fn wait_visibility(
         &self,
         title: &str,
@@ -310,8 +310,13 @@ impl X11 {
         let deadline = Instant::now() + timeout;
         loop {
             let now = self.visibility(title)?;
-            if now == wanted || Instant::now() >= deadline {
+            if now == wanted {
                 return Ok(now);
+            }
+            if Instant::now() >= deadline {
+                return Err(error(format!(
+                    "“{title}” is {now:?}, not {wanted:?}, after {timeout:?}"
+                )));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

@@ -295,6 +295,12 @@ async fn visibility_follows_the_map_state() {
         .wait_visibility(title, Visibility::Hidden, Duration::from_secs(2))
         .await;
     assert_eq!(seen, Ok(Visibility::Hidden));
+    // A wait that runs out is an error, not the state it ended on.
+    let waited = x
+        .x11()
+        .wait_visibility(title, Visibility::Visible, Duration::from_millis(200))
+        .await;
+    assert!(waited.is_err(), "{waited:?}");
 
     // Mapped inside an unmapped frame is not shown either.
     let frame = make_window(&conn, root, Title::None);

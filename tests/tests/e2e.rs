@@ -72,13 +72,13 @@ where
     let _ = driver.quit().await;
     // An app left with no window (in the tray) may outlive its session: never let it hold the shortcut or
     // the single-instance name into the next test.
+    // Gone for good before the next launch: a dying app still holds its single-instance name.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(3);
     while let Some(pid) = acceptance::desktop::app_pid(data) {
         if tokio::time::Instant::now() >= deadline {
             let _ = std::process::Command::new("kill")
                 .args(["-9", &pid.to_string()])
                 .status();
-            break;
         }
         tokio::time::sleep(POLL).await;
     }

@@ -127,9 +127,45 @@ pub fn run() {
             }
         }),
         Err(e) => {
+            if running_app_did_not_answer(&e) {
+                start_again_once();
+            }
             eprintln!("OpenRouter Desktop could not start: {e}");
             std::process::exit(1);
         }
+    }
+}
+
+/// Whether starting failed because the running app (same data directory) took no hand-over: the
+/// single-instance plugin found its name taken, but the call to it failed, as when that app is quitting.
+fn running_app_did_not_answer(error: &tauri::Error) -> bool {
+    matches!(error, tauri::Error::PluginInitialization(plugin, _) if plugin == "single-instance")
+}
+
+/// A launch while the running app is quitting finds its single-instance name still taken, but nobody
+/// answers the hand-over, and the plugin gives up. A moment later the name is free (or a still-running app
+/// answers): start again, once, as the same process.
+fn start_again_once() {
+    const AGAIN: &str = "OPENROUTER_DESKTOP_STARTED_AGAIN";
+    if std::env::var_os(AGAIN).is_some() {
+        return;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    let mut command = std::process::Command::new(exe);
+    command.args(std::env::args_os().skip(1)).env(AGAIN, "1");
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // Returns only when it failed.
+        let e = command.exec();
+        eprintln!("OpenRouter Desktop could not start again: {e}");
+    }
+    #[cfg(not(unix))]
+    if let Ok(status) = command.status() {
+        std::process::exit(status.code().unwrap_or(1));
     }
 }
 
@@ -169,7 +205,7 @@ fn start_desktop(app: &tauri::AppHandle) -> Result<(), Box<dyn std::error::Error
         windows::create_main(app)?;
     }
     desktop_shell::start_shortcut(app);
-    tray::keep_spend_current(app);
+    tray::keep_spend_current(app, flags.hidden);
     if flags.quick {
         desktop_shell::perform(app, crate::desktop::TrayAction::NewQuickPrompt);
     }
@@ -249,4 +285,23 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     }
     app.manage(state);
     Ok(())
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::running_app_did_not_answer;
+
+    #[test]
+    fn only_a_failed_hand_over_starts_again() {
+        let hand_over = tauri::Error::PluginInitialization(
+            "single-instance".into(),
+            "failed to forward arguments to the running instance: NoReply".into(),
+        );
+        assert!(running_app_did_not_answer(&hand_over));
+        let other = tauri::Error::PluginInitialization("store".into(), "disk full".into());
+        assert!(!running_app_did_not_answer(&other));
+        assert!(!running_app_did_not_answer(
+            &tauri::Error::FailedToReceiveMessage
+        ));
+    }
 }

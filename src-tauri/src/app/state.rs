@@ -129,6 +129,11 @@ impl AppState {
         }
     }
 
+    /// Whether the keyring has been read already (by a window or a reply).
+    pub fn key_read(&self) -> bool {
+        self.key_loaded.initialized()
+    }
+
     /// Reads the key from the keyring on first use (not at start-up: the window should not wait for
     /// a slow or locked keyring). Returns the keyring's problem, if any.
     pub async fn keyring_problem(&self) -> Option<String> {

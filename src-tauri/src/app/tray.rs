@@ -84,13 +84,17 @@ pub fn build(app: &AppHandle) -> tauri::Result<Option<TrayItems>> {
 
 /// Keeps the spend line current for the app's life: today's spend from the ledger, and the key's remaining
 /// limit from the last `/key` figures (fetched in the background when over 5 minutes old).
-pub fn keep_spend_current(app: &AppHandle) {
+///
+/// `hidden_start` (started at login): the keyring is left alone until something else has read it (a quick
+/// prompt, the main window), since some desktops ask to unlock it, and nobody asked for anything yet.
+pub fn keep_spend_current(app: &AppHandle, hidden_start: bool) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let mut tick = tokio::time::interval(SPEND_EVERY);
-        // The key's figures are asked for again only when the spend moved (and then at most every 5
-        // minutes): an idle app in the tray makes no requests.
+        // The key's figures are asked for once, then again only when the spend moved (and then at most every
+        // 5 minutes): an idle app in the tray makes no requests.
         let mut spend_seen: Option<i64> = None;
+        let mut figures_asked = false;
         loop {
             tick.tick().await;
             let (Some(state), Some(desktop)) = (
@@ -105,8 +109,11 @@ pub fn keep_spend_current(app: &AppHandle) {
             let today = state.chat.db(|h| h.spend_windows_now()).await;
             match today {
                 Ok(windows) => {
-                    if spend_seen != Some(windows.today.cost_nanos) {
-                        spend_seen = Some(windows.today.cost_nanos);
+                    let moved = spend_seen.replace(windows.today.cost_nanos)
+                        != Some(windows.today.cost_nanos);
+                    let may_read_key = !hidden_start || state.key_read();
+                    if may_read_key && (moved || !figures_asked) {
+                        figures_asked = true;
                         super::money_commands::refresh_if_stale(&app).await;
                     }
                     let (key_remaining, _) = state.money.last_figures();

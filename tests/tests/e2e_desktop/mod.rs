@@ -519,6 +519,143 @@ async fn t65_a_second_launch_brings_back_the_running_app() {
 }
 
 #[tokio::test]
+async fn t67_a_start_in_the_tray_leaves_the_keyring_alone_until_a_window_reads_it() {
+    mock("reset", Some(json!({}))).await;
+    let data = data_dir("hidden-start");
+    // As the login item starts it: no window, so no WebDriver session either.
+    let mut app = Stray(
+        std::process::Command::new(env("E2E_APP"))
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--hidden")
+            .env("HOME", env("E2E_HOME"))
+            .spawn()
+            .expect("the app starts"),
+    );
+    let key_requests = || async {
+        let requests = mock("requests", None).await;
+        requests
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with("/key")))
+            .count()
+    };
+    let tray = tray_of(&data).await;
+    // The spend line is written after the tick has decided whether to ask for the key's figures.
+    let items = tray
+        .wait_for(WAIT, |items| {
+            items.iter().any(|i| i.label.starts_with("Today $"))
+        })
+        .await
+        .expect("the spend line");
+    let line = items
+        .iter()
+        .find(|i| i.label.starts_with("Today $"))
+        .map(|i| i.label.clone())
+        .unwrap_or_default();
+    assert_eq!(
+        line, "Today $0.00",
+        "no key figures without reading the keyring"
+    );
+    assert_eq!(
+        key_requests().await,
+        0,
+        "no /key request at a start in the tray"
+    );
+
+    // The main window reads the key: the tray's line then gains the key's remaining limit.
+    tray.click("Open main window").await.expect("open");
+    tray.wait_for(WAIT, |items| {
+        items
+            .iter()
+            .any(|i| i.label.starts_with("Today $0.00 · key $") && i.label.ends_with(" left"))
+    })
+    .await
+    .expect("the key's figures once a window read the key");
+    assert!(key_requests().await >= 1);
+
+    tray.click("Quit").await.expect("quit");
+    wait_until("Quit ends the app", || async {
+        desk::app_pid(&data).is_none()
+    })
+    .await;
+    assert!(app.0.wait().is_ok_and(|status| status.success()));
+}
+
+/// Stands in for an app that is quitting: it holds the single-instance name of a data directory, and
+/// answers the hand-over with an error (as a call to an app that is going away fails), then lets go.
+struct QuittingApp(std::sync::mpsc::Sender<()>);
+
+#[zbus::interface(name = "org.SingleInstance.DBus")]
+impl QuittingApp {
+    fn execute_callback(&self, _argv: Vec<String>, _cwd: String) -> zbus::fdo::Result<()> {
+        let _ = self.0.send(());
+        Err(zbus::fdo::Error::Failed("the app is quitting".into()))
+    }
+}
+
+#[tokio::test]
+async fn t68_a_launch_while_the_last_app_is_quitting_starts_a_moment_later() {
+    let data = data_dir("quitting").canonicalize().expect("data dir");
+    // The plugin's name and path for this data directory (tauri-plugin-single-instance, Linux).
+    let name = format!(
+        "{}.SingleInstance",
+        openrouter_desktop::desktop::instance_id("io.github.openrouter-desktop", Some(&data))
+    );
+    let path = format!("/{}", name.replace('.', "/").replace('-', "_"));
+    let (asked, hand_over) = std::sync::mpsc::channel();
+    let quitting = zbus::connection::Builder::session()
+        .expect("session bus")
+        .name(name.as_str())
+        .expect("name")
+        .serve_at(path.as_str(), QuittingApp(asked))
+        .expect("object")
+        .build()
+        .await
+        .expect("the quitting app's name");
+
+    let mut app = Stray(
+        std::process::Command::new(env("E2E_APP"))
+            .arg("--data-dir")
+            .arg(&data)
+            .env("HOME", env("E2E_HOME"))
+            .spawn()
+            .expect("the app starts"),
+    );
+    wait_until("the launch to try to hand over", || async {
+        hand_over.try_recv().is_ok()
+    })
+    .await;
+    drop(quitting); // the last app is gone now
+
+    let x11 = X11::from_env();
+    x11.wait_visibility(MAIN_TITLE, Visibility::Visible, WAIT)
+        .await
+        .expect("the launch started the app after all");
+    let tray = tray_of(&data).await;
+    tray.click("Quit").await.expect("quit");
+    wait_until("Quit ends the app", || async {
+        desk::app_pid(&data).is_none()
+    })
+    .await;
+    assert!(app.0.wait().is_ok_and(|status| status.success()));
+}
+
+/// An app started without tauri-driver: killed if the test ends before it quit, so it never holds the
+/// shortcut or the tray into the next test.
+struct Stray(std::process::Child);
+
+impl Drop for Stray {
+    fn drop(&mut self) {
+        if self.0.try_wait().ok().flatten().is_none() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+#[tokio::test]
 async fn t66_start_at_login_writes_a_login_item_that_starts_in_the_tray() {
     let entry = std::path::PathBuf::from(env("E2E_HOME"))
         .join(".config/autostart/openrouter-desktop.desktop");
