@@ -60,6 +60,19 @@ async fn open_quick_with_shortcut(driver: &WebDriver) {
     .await;
 }
 
+/// The shortcut's state as the main window's Settings reads it (`shortcut_status`).
+async fn shortcut_state(driver: &WebDriver) -> String {
+    let script = "const done = arguments[arguments.length - 1];\
+                  window.__TAURI_INTERNALS__.invoke('shortcut_status')\
+                    .then((s) => done(s.state), () => done(''));";
+    driver
+        .execute_async(script, Vec::<Value>::new())
+        .await
+        .ok()
+        .and_then(|r| r.json().as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 /// Takes `keys` as another X client would, once whoever holds them has let go.
 async fn grab_when_free(x11: &X11, keys: &str, what: &str) -> desk::Grab {
     let deadline = tokio::time::Instant::now() + WAIT;
@@ -283,6 +296,12 @@ async fn t62_the_tray_menu_opens_windows_shows_todays_spend_pauses_the_shortcut_
 
         // Paused, the app lets go of the keys: another program can take them.
         let x11 = X11::from_env();
+        // Registered in the background after start, which a busy machine may make late. Asked of the app,
+        // not tried with a grab of our own, which could take the keys just as the app asks for them.
+        wait_until("the shortcut registered", || async {
+            shortcut_state(&driver).await == "active"
+        })
+        .await;
         assert!(
             x11.grab("ctrl+shift+space").is_err(),
             "the app holds the keys"
@@ -302,10 +321,14 @@ async fn t62_the_tray_menu_opens_windows_shows_todays_spend_pauses_the_shortcut_
         })
         .await
         .expect("resumed");
-        wait_until("resumed: the app holds the keys again", || async {
-            x11.grab("ctrl+shift+space").is_err()
+        wait_until("resumed: the shortcut registered again", || async {
+            shortcut_state(&driver).await == "active"
         })
         .await;
+        assert!(
+            x11.grab("ctrl+shift+space").is_err(),
+            "resumed: the app holds the keys again"
+        );
 
         // The close button hides the window, and the first time a dialog of the app's own says so.
         assert!(x11.close(MAIN_TITLE).expect("close") >= 1);
