@@ -129,16 +129,17 @@ pub fn start_shortcut(app: &AppHandle) {
             return;
         };
         let settings = Settings::load(&state.settings);
+        if let Some(tray) = &desktop.tray {
+            tray.show_paused(settings.quick.shortcut_paused);
+        }
         if settings.quick.shortcut_paused {
             shortcut::pause(&app, &desktop.shortcut);
         } else {
-            let status = shortcut::register(&app, &desktop.shortcut, &settings.quick.shortcut);
+            let status =
+                shortcut::register_at_start(&app, &desktop.shortcut, &settings.quick.shortcut);
             if let Some(problem) = status.as_ref().unwrap_or_else(|why| why).problem() {
                 log::warn!("quick-prompt shortcut: {problem}");
             }
-        }
-        if let Some(tray) = &desktop.tray {
-            tray.show_paused(settings.quick.shortcut_paused);
         }
     });
 }

@@ -4,6 +4,7 @@
 //! handler runs on.
 
 use std::sync::Mutex;
+use std::time::Duration;
 
 use tauri::AppHandle;
 use tauri_plugin_global_shortcut::{GlobalShortcutExt, Shortcut, ShortcutState};
@@ -70,6 +71,36 @@ pub fn register(
         Ok(status) => slot.set_status(status.clone()),
         Err(why) if nothing_held => slot.set_status(why.clone()),
         Err(_) => {}
+    }
+    result
+}
+
+/// How long start-up waits before asking again for keys another program held: the app that just quit may
+/// hold them for a moment after it is gone (the X server lets go when it sees the connection close).
+const TAKEN_AT_START_RETRIES: [Duration; 3] = [
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+    Duration::from_secs(4),
+];
+
+/// [`register`] at start-up: a "taken" answer is asked again a few times before it stands. It stops as soon
+/// as the user paused or changed the shortcut meanwhile (the slot then no longer says it was refused).
+/// Blocks for up to 7 s: call it off the main thread.
+pub fn register_at_start(
+    app: &AppHandle,
+    slot: &ShortcutSlot,
+    wanted: &str,
+) -> Result<ShortcutStatus, ShortcutStatus> {
+    let mut result = register(app, slot, wanted);
+    for wait in TAKEN_AT_START_RETRIES {
+        let Err(refused @ ShortcutStatus::Taken(_)) = &result else {
+            break;
+        };
+        std::thread::sleep(wait);
+        if slot.status() != *refused {
+            break;
+        }
+        result = register(app, slot, wanted);
     }
     result
 }

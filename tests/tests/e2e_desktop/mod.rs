@@ -60,17 +60,33 @@ async fn open_quick_with_shortcut(driver: &WebDriver) {
     .await;
 }
 
-/// The shortcut's state as the main window's Settings reads it (`shortcut_status`).
-async fn shortcut_state(driver: &WebDriver) -> String {
+/// The shortcut's status as the main window's Settings reads it (`shortcut_status`).
+async fn shortcut_status(driver: &WebDriver) -> Value {
     let script = "const done = arguments[arguments.length - 1];\
                   window.__TAURI_INTERNALS__.invoke('shortcut_status')\
-                    .then((s) => done(s.state), () => done(''));";
+                    .then((s) => done(s), (e) => done({ error: e }));";
     driver
         .execute_async(script, Vec::<Value>::new())
         .await
-        .ok()
-        .and_then(|r| r.json().as_str().map(str::to_owned))
-        .unwrap_or_default()
+        .map(|r| r.json().clone())
+        .unwrap_or_else(|e| json!({ "error": e.to_string() }))
+}
+
+/// Waits until the app has the shortcut (it is registered in the background after start, which a busy
+/// machine may make late); fails saying what the app last said.
+async fn wait_shortcut_active(driver: &WebDriver) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let status = shortcut_status(driver).await;
+        if status["state"] == "active" {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the shortcut is not registered: {status}"
+        );
+        tokio::time::sleep(POLL).await;
+    }
 }
 
 /// Takes `keys` as another X client would, once whoever holds them has let go.
@@ -296,12 +312,9 @@ async fn t62_the_tray_menu_opens_windows_shows_todays_spend_pauses_the_shortcut_
 
         // Paused, the app lets go of the keys: another program can take them.
         let x11 = X11::from_env();
-        // Registered in the background after start, which a busy machine may make late. Asked of the app,
-        // not tried with a grab of our own, which could take the keys just as the app asks for them.
-        wait_until("the shortcut registered", || async {
-            shortcut_state(&driver).await == "active"
-        })
-        .await;
+        // Asked of the app, not tried with a grab of our own, which could take the keys just as the app
+        // asks for them.
+        wait_shortcut_active(&driver).await;
         assert!(
             x11.grab("ctrl+shift+space").is_err(),
             "the app holds the keys"
@@ -321,10 +334,7 @@ async fn t62_the_tray_menu_opens_windows_shows_todays_spend_pauses_the_shortcut_
         })
         .await
         .expect("resumed");
-        wait_until("resumed: the shortcut registered again", || async {
-            shortcut_state(&driver).await == "active"
-        })
-        .await;
+        wait_shortcut_active(&driver).await;
         assert!(
             x11.grab("ctrl+shift+space").is_err(),
             "resumed: the app holds the keys again"
