@@ -125,12 +125,13 @@ pub async fn quick_retry(
 
 /// A quick reply's events go to the quick window; the main window is told (`conversations-changed`) when
 /// the turn starts and again when the reply ends: its sidebar lists quick prompts, and it may have the
-/// conversation open. The reply can end before the turn's conversation id is known (an early error).
+/// conversation open. The reply can end before the turn's conversation id is known (an early error): then
+/// only the start's message goes.
 struct QuickSink {
     page: Channel<StreamEvent>,
     app: AppHandle,
-    /// The conversation, once known, and whether the reply ended before it was.
-    turn: std::sync::Mutex<(Option<i64>, bool)>,
+    /// The conversation, once known.
+    turn: std::sync::Mutex<Option<i64>>,
 }
 
 impl QuickSink {
@@ -138,22 +139,16 @@ impl QuickSink {
         Arc::new(Self {
             page,
             app,
-            turn: std::sync::Mutex::new((None, false)),
+            turn: std::sync::Mutex::new(None),
         })
     }
 
+    /// Tells the main window once: a reply that already ended is in the conversation it reloads.
     fn started(&self, conversation_id: i64) {
-        let ended = match self.turn.lock() {
-            Ok(mut turn) => {
-                turn.0 = Some(conversation_id);
-                turn.1
-            }
-            Err(_) => false,
-        };
-        self.tell_main(conversation_id);
-        if ended {
-            self.tell_main(conversation_id);
+        if let Ok(mut turn) = self.turn.lock() {
+            *turn = Some(conversation_id);
         }
+        self.tell_main(conversation_id);
     }
 
     fn tell_main(&self, conversation_id: i64) {
@@ -171,13 +166,8 @@ impl EventSink for QuickSink {
         if !ended {
             return;
         }
-        let known = match self.turn.lock() {
-            Ok(mut turn) => {
-                turn.1 = true;
-                turn.0
-            }
-            Err(_) => None,
-        };
+        // Before the id is known, `started` has yet to tell the main window, and will.
+        let known = self.turn.lock().ok().and_then(|turn| *turn);
         if let Some(id) = known {
             self.tell_main(id);
         }

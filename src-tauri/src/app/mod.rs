@@ -164,8 +164,10 @@ fn start_again_once() {
         eprintln!("OpenRouter Desktop could not start again: {e}");
     }
     #[cfg(not(unix))]
-    if let Ok(status) = command.status() {
-        std::process::exit(status.code().unwrap_or(1));
+    {
+        if let Ok(status) = command.status() {
+            std::process::exit(status.code().unwrap_or(1));
+        }
     }
 }
 
