@@ -679,6 +679,14 @@ pub struct TrayItem {
     pub visible: bool,
 }
 
+/// The tray menu's action items as the app builds them, the shortcut not paused (the spend line aside).
+pub const TRAY_ACTIONS: [&str; 4] = [
+    "New quick prompt",
+    "Open main window",
+    "Pause shortcut",
+    "Quit",
+];
+
 /// The tray menu libayatana exports for the app (see the module docs).
 #[derive(Clone, Debug)]
 pub struct TrayMenu {

@@ -12,7 +12,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use acceptance::desktop::{app_pid, epoch_ms, wait_app_pid, TrayItem, TrayMenu, Visibility, X11};
+use acceptance::desktop::{
+    app_pid, epoch_ms, wait_app_pid, TrayItem, TrayMenu, Visibility, TRAY_ACTIONS, X11,
+};
 use x11rb::connection::Connection as _;
 use x11rb::protocol::xproto::{
     AtomEnum, ConnectionExt as _, CreateWindowAux, PropMode, Window, WindowClass,
@@ -694,12 +696,7 @@ async fn against_the_real_app() {
         menu.path()
     );
     let labels = menu.labels().await.unwrap();
-    for wanted in [
-        "New quick prompt",
-        "Open main window",
-        "Pause shortcut",
-        "Quit",
-    ] {
+    for wanted in TRAY_ACTIONS {
         assert!(labels.iter().any(|l| l == wanted), "{wanted} in {labels:?}");
     }
 

@@ -195,18 +195,9 @@ async fn send(driver: &WebDriver, text: &str) {
 }
 
 async fn last_chat_request() -> Value {
-    let requests = mock("requests", None).await;
-    requests
-        .as_array()
-        .into_iter()
-        .flatten()
-        .rev()
-        .find(|r| {
-            r["path"]
-                .as_str()
-                .is_some_and(|p| p.ends_with("/chat/completions"))
-        })
-        .cloned()
+    chat_requests()
+        .await
+        .pop()
         .expect("the mock received a chat request")
 }
 
@@ -1466,20 +1457,21 @@ where
     }
 }
 
-/// Every chat request the mock received since its last reset.
-async fn chat_requests() -> Vec<Value> {
+/// Every request the mock received since its last reset whose path ends with `path_end`, oldest first.
+async fn requests_to(path_end: &str) -> Vec<Value> {
     mock("requests", None)
         .await
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|r| {
-            r["path"]
-                .as_str()
-                .is_some_and(|p| p.ends_with("/chat/completions"))
-        })
+        .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with(path_end)))
         .cloned()
         .collect()
+}
+
+/// Every chat request the mock received since its last reset.
+async fn chat_requests() -> Vec<Value> {
+    requests_to("/chat/completions").await
 }
 
 /// What the mock's `GET /generation?id=` says of a reply it served (asked with the test key).
@@ -2043,16 +2035,9 @@ async fn t52_a_stopped_reply_says_cost_pending_then_shows_its_billed_cost() {
         screenshot(&driver, "56-billed-cost").await;
 
         // The app looked the cost up (a 404 first), and it is what the mock billed for what was sent.
-        let lookups: Vec<String> = mock("requests", None)
+        let lookups: Vec<String> = requests_to("/generation")
             .await
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|r| {
-                r["path"]
-                    .as_str()
-                    .is_some_and(|p| p.ends_with("/generation"))
-            })
+            .iter()
             .map(|r| {
                 format!(
                     "{} {}",

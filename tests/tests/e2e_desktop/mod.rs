@@ -268,12 +268,7 @@ async fn t62_the_tray_menu_opens_windows_shows_todays_spend_pauses_the_shortcut_
         let main = driver.window().await.expect("main handle");
         let tray = tray_of(&data).await;
         let labels = tray.labels().await.expect("labels");
-        for wanted in [
-            "New quick prompt",
-            "Open main window",
-            "Pause shortcut",
-            "Quit",
-        ] {
+        for wanted in desk::TRAY_ACTIONS {
             assert!(labels.iter().any(|l| l == wanted), "{wanted} in {labels:?}");
         }
         // "Today $0.00 · key $74.50 left": the ledger's day, and the mock key's remaining limit from /key.
@@ -565,15 +560,7 @@ async fn t67_a_start_in_the_tray_leaves_the_keyring_alone_until_a_window_reads_i
             .spawn()
             .expect("the app starts"),
     );
-    let key_requests = || async {
-        let requests = mock("requests", None).await;
-        requests
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|r| r["path"].as_str().is_some_and(|p| p.ends_with("/key")))
-            .count()
-    };
+    let key_requests = || async { requests_to("/key").await.len() };
     let tray = tray_of(&data).await;
     // The spend line is written after the tick has decided whether to ask for the key's figures.
     let items = tray
