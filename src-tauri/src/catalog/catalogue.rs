@@ -79,8 +79,18 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl ModelCatalogue {
     /// The cached list, without the network: from memory, else from the history database.
     pub async fn cached(&self, history: &HistoryStore) -> Result<Catalogue, CatalogueError> {
-        if let Some(catalogue) = self.in_memory() {
-            return Ok(catalogue);
+        self.load(history).await?;
+        Ok(self.in_memory().unwrap_or_else(|| Catalogue {
+            models: Vec::new(),
+            fetched_at: None,
+            refresh_error: self.last_error(),
+        }))
+    }
+
+    /// Reads the saved list into memory once (nothing to do when it is there already).
+    async fn load(&self, history: &HistoryStore) -> Result<(), CatalogueError> {
+        if lock(&self.snapshot).is_some() {
+            return Ok(());
         }
         let loaded = history
             .call(|h| {
@@ -108,21 +118,14 @@ impl ModelCatalogue {
                 },
             });
         }
-        drop(snapshot);
-        Ok(self.in_memory().unwrap_or_else(|| Catalogue {
-            models: Vec::new(),
-            fetched_at: None,
-            refresh_error: self.last_error(),
-        }))
+        Ok(())
     }
 
     /// Whether `id` costs nothing by the cached list's prices. An id the list does not know (or no list
     /// yet) is free only when it is a `:free` variant: anything else may cost money.
     pub async fn is_free(&self, history: &HistoryStore, id: &str) -> bool {
-        if lock(&self.snapshot).is_none() {
-            if let Err(e) = self.cached(history).await {
-                log::debug!("model list not read for a price check: {e}");
-            }
+        if let Err(e) = self.load(history).await {
+            log::debug!("model list not read for a price check: {e}");
         }
         let snapshot = lock(&self.snapshot);
         let card = snapshot
